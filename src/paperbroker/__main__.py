@@ -1,0 +1,3 @@
+from paperbroker.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,10 @@
+"""getAccountInfo."""
+
+from __future__ import annotations
+
+from paperbroker.api.serialize import JsonResponse, account_json, respond
+from paperbroker.broker import Broker
+
+
+async def get_account_info(broker: Broker) -> JsonResponse:
+    return respond(account_json(broker.account_summary()))

@@ -1,0 +1,83 @@
+"""create_app(settings): the Connexion AsyncApp that serves openapi/broker.yaml over the broker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.resolver import Resolver
+
+from paperbroker.api import bind_handlers
+from paperbroker.api.problems import broker_error
+from paperbroker.broker import Broker, BrokerConfig
+from paperbroker.contract import spec_path
+from paperbroker.engine.errors import BrokerError
+from paperbroker.market.simulated import RandomWalkMarket
+from paperbroker.market.ticker import run_ticker, tick
+from paperbroker.settings import Settings
+from paperbroker.store.sqlite import SQLiteStore
+from paperbroker.validation import validator_map
+
+
+def _resolver(handlers: dict[str, Callable[..., Any]]) -> Resolver:
+    def resolve(operation_id: str) -> Callable[..., Any]:
+        try:
+            return handlers[operation_id]
+        except KeyError:
+            raise ImportError(f"no handler for operation {operation_id}") from None
+
+    return Resolver(function_resolver=resolve)
+
+
+def build_broker(settings: Settings) -> Broker:
+    config = BrokerConfig(
+        account_name=settings.account_name,
+        currency=settings.currency,
+        starting_cash=settings.starting_cash,
+        commission_per_unit=settings.commission_per_unit,
+    )
+    return Broker(SQLiteStore(settings.db), config)
+
+
+def create_app(settings: Settings | None = None, broker: Broker | None = None) -> AsyncApp:
+    """The service. Request and response validation are always on."""
+    settings = settings or Settings.from_env()
+    broker = broker or build_broker(settings)
+    market = RandomWalkMarket(settings.market_symbols, seed=settings.market_seed) if settings.market else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        if market is None:
+            yield
+            return
+        tick(broker, market)
+        ticker = asyncio.create_task(run_ticker(broker, market, settings.market_interval))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+    app = AsyncApp(__name__, lifespan=lifespan)
+    app.add_api(
+        spec_path(),
+        resolver=_resolver(bind_handlers(broker)),
+        validate_responses=True,
+        strict_validation=True,
+        pythonic_params=True,
+        validator_map=validator_map(),
+    )
+    app.add_error_handler(BrokerError, broker_error)
+    app.broker = broker
+    return app
+
+
+def create_stub_app() -> AsyncApp:
+    """The contract alone: every operation answers 501 problem+json (Connexion's stub behaviour)."""
+    app = AsyncApp(__name__)
+    app.add_api(spec_path(), resolver=_resolver({}), resolver_error=501, validate_responses=True)
+    return app

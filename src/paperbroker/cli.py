@@ -1,0 +1,69 @@
+"""`paperbroker serve | stub`: command-line entry points."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+import uvicorn
+
+from paperbroker.settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Flags become PAPERBROKER_* variables so every uvicorn worker builds the same Settings."""
+    overrides = {"HOST": args.host, "PORT": args.port, "DB": args.db}
+    if args.no_market:
+        overrides["MARKET"] = "false"
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[f"PAPERBROKER_{name}"] = str(value)
+    settings = Settings.from_env()
+    uvicorn.run(
+        "paperbroker.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _stub(args: argparse.Namespace) -> int:
+    uvicorn.run(
+        "paperbroker.app:create_stub_app",
+        factory=True,
+        host=args.host or "127.0.0.1",
+        port=args.port or 8000,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperbroker", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the broker API over the paper-trading engine")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1, env PAPERBROKER_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8000, env PAPERBROKER_PORT)")
+    serve.add_argument("--db", help="SQLite file, or :memory: (default ./paperbroker.db, env PAPERBROKER_DB)")
+    serve.add_argument(
+        "--no-market", action="store_true", help="turn the simulated market off: only setQuote moves prices"
+    )
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(run=_serve)
+
+    stub = commands.add_parser("stub", help="serve the contract alone: every operation answers 501")
+    stub.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    stub.add_argument("--port", type=int, help="port (default 8000)")
+    stub.add_argument("--log-level", default="info")
+    stub.set_defaults(run=_stub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result

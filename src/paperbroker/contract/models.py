@@ -1,0 +1,496 @@
+# Generated from openapi/broker.yaml by `make generate` (datamodel-code-generator). Do not edit.
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+
+class Side(IntEnum):
+    Buy = 1
+    Sell = -1
+
+
+class OrderType(IntEnum):
+    Limit = 1
+    Market = 2
+    Stop = 3
+    StopLimit = 4
+
+
+class OrderStatus(IntEnum):
+    Canceled = 1
+    Filled = 2
+    Inactive = 3
+    Placing = 4
+    Rejected = 5
+    Working = 6
+
+
+class StopType(IntEnum):
+    StopLoss = 0
+    TrailingStop = 1
+    GuaranteedStop = 2
+
+
+class ParentType(IntEnum):
+    Order = 1
+    Position = 2
+    Trade = 3
+
+
+class OrderMessageType(StrEnum):
+    information = "information"
+    warning = "warning"
+    error = "error"
+
+
+class OrderDuration(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Annotated[str, Field(examples=["GTC"], max_length=32, min_length=1)]
+    datetime: Annotated[
+        int | None,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ] = None
+
+
+class CustomInputFieldsValues1(RootModel[str]):
+    root: Annotated[str, Field(max_length=256)]
+
+
+class CustomInputFieldsValues(RootModel[dict[str, CustomInputFieldsValues1 | bool]]):
+    root: Annotated[dict[str, CustomInputFieldsValues1 | bool], Field(max_length=16)]
+
+
+class CurrentQuotes(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+
+
+class OrderMessage(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[str, Field(examples=["No quote for AAPL."])]
+    type: OrderMessageType
+
+
+class Type(IntEnum):
+    Limit = 1
+    Market = 2
+    Stop = 3
+    StopLimit = 4
+    integer_1 = 1
+
+
+class PreOrder1(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type, Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1])
+    ]
+    side: Side
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    limitPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    stopPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    takeProfit: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopLoss: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    trailingStopPips: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class Type1(IntEnum):
+    Limit = 1
+    Market = 2
+    Stop = 3
+    StopLimit = 4
+    integer_2 = 2
+
+
+class PreOrder2(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type1,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    limitPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    takeProfit: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopLoss: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    trailingStopPips: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class Type2(IntEnum):
+    Limit = 1
+    Market = 2
+    Stop = 3
+    StopLimit = 4
+    integer_3 = 3
+
+
+class PreOrder3(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type2,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    limitPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    takeProfit: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopLoss: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    trailingStopPips: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class Type3(IntEnum):
+    Limit = 1
+    Market = 2
+    Stop = 3
+    StopLimit = 4
+    integer_4 = 4
+
+
+class PreOrder4(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type3,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    limitPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    stopPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    takeProfit: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopLoss: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    trailingStopPips: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class PreOrder(RootModel[PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4]):
+    root: Annotated[
+        PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4,
+        Field(
+            description="An order as the order ticket sends it. Prices by type: Limit needs `limitPrice`, Stop needs\n`stopPrice`, StopLimit needs both, Market takes neither (expressed by the `oneOf` below, one branch\nper order type).\n",
+            examples=[
+                {"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 189.5}
+            ],
+        ),
+    ]
+
+
+class PlaceOrderResult(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    orderId: Annotated[
+        str,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ]
+
+
+class OrderModification(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    qty: Annotated[float | None, Field(examples=[10], gt=0.0, le=1000000000.0)] = None
+    limitPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+
+
+class PlacedOrder(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ]
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: OrderType
+    side: Side
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    status: OrderStatus
+    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
+    avgPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    updateTime: Annotated[
+        int | None,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ] = None
+    limitPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopPrice: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    takeProfit: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopLoss: Annotated[
+        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    parentId: Annotated[
+        str | None,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ] = None
+    parentType: ParentType | None = None
+    message: OrderMessage | None = None
+
+
+class Position(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(examples=["AAPL"])]
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    side: Side
+    avgPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+
+
+class Execution(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    price: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    side: Side
+    time: Annotated[
+        int,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ]
+    commission: Annotated[float | None, Field(examples=[0.05], ge=0.0)] = None
+    netAmount: Annotated[float | None, Field(examples=[100000.0])] = None
+
+
+class AccountInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(examples=["paper"])]
+    name: Annotated[str, Field(examples=["Paper account"])]
+    currency: Annotated[str, Field(examples=["USD"])]
+    balance: Annotated[float, Field(examples=[100000.0])]
+    equity: Annotated[float, Field(examples=[100000.0])]
+    realizedPnl: Annotated[float, Field(examples=[100000.0])]
+    unrealizedPnl: Annotated[float, Field(examples=[100000.0])]
+
+
+class Quote(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    last: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    time: Annotated[
+        int,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ]
+
+
+class QuoteUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    last: Annotated[float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)] = (
+        None
+    )
+
+
+class Problem(BaseModel):
+    type: Annotated[str | None, Field(examples=["about:blank"])] = None
+    title: Annotated[str, Field(examples=["Conflict"])]
+    status: Annotated[int, Field(examples=[409], ge=400, le=599)]
+    detail: Annotated[
+        str | None,
+        Field(examples=["Order 1 is Filled; only a Working order can be modified."]),
+    ] = None
+    instance: Annotated[str | None, Field(examples=["/api/v1/broker/orders/1"])] = None

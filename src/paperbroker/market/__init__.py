@@ -1,0 +1,1 @@
+"""Where quotes come from when nobody sets them by hand."""

@@ -1,0 +1,26 @@
+"""Drives the simulated market: one tick every interval, applied through the broker so orders fill."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from paperbroker.broker import Broker
+from paperbroker.market.simulated import RandomWalkMarket
+
+log = logging.getLogger(__name__)
+
+
+def tick(broker: Broker, market: RandomWalkMarket) -> None:
+    current = broker.current_quotes(market.symbols)
+    broker.set_quotes(market.next_quotes(current, broker.clock()))
+
+
+async def run_ticker(broker: Broker, market: RandomWalkMarket, interval: float) -> None:
+    """Tick until cancelled; a failed tick is logged and the next one tried, so the market never stops."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            tick(broker, market)
+        except Exception:
+            log.exception("simulated market tick failed")

@@ -1,0 +1,62 @@
+"""The storage interface the broker service is written against.
+
+A `Store` hands out `Ledger`s, each one transaction: everything done through a ledger commits together
+or not at all, so a failed request leaves no half-written order behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from paperbroker.engine.model import Account, Execution, Order, Position, Quote
+
+
+class Ledger(Protocol):
+    def next_order_id(self) -> str: ...
+
+    def add_order(self, order: Order) -> None: ...
+
+    def update_order(self, order: Order) -> None: ...
+
+    def get_order(self, order_id: str) -> Order | None: ...
+
+    def list_orders(self) -> list[Order]: ...
+
+    def orders_waiting_on(self, quote: Quote) -> list[Order]:
+        """Working orders of the quote's symbol whose trigger the quote may have reached, oldest first.
+
+        A superset is allowed (the engine decides fills); orders far from the market must not be read.
+        """
+        ...
+
+    def add_execution(self, execution: Execution) -> None: ...
+
+    def list_executions(self, symbol: str) -> list[Execution]: ...
+
+    def get_position(self, symbol: str) -> Position | None: ...
+
+    def put_position(self, symbol: str, position: Position | None) -> None:
+        """Store the position, or delete it when None (flat)."""
+        ...
+
+    def list_positions(self) -> list[Position]: ...
+
+    def get_account(self) -> Account | None: ...
+
+    def put_account(self, account: Account) -> None: ...
+
+    def get_quote(self, symbol: str) -> Quote | None: ...
+
+    def put_quote(self, quote: Quote) -> None: ...
+
+    def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[Ledger]:
+        """A read-write transaction: commits on success, rolls back on any exception."""
+        ...
+
+    def close(self) -> None: ...
