@@ -1,10 +1,11 @@
-"""`paperbroker serve | stub`: command-line entry points."""
+"""`paperbroker serve | stub | mock | codegen`: command-line entry points."""
 
 from __future__ import annotations
 
 import argparse
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -41,6 +42,26 @@ def _stub(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mock(args: argparse.Namespace) -> int:
+    """Example mode answers from the spec's examples; stateful mode is the engine over an in-memory store."""
+    factory = "create_example_app" if args.examples else "create_stateful_app"
+    uvicorn.run(
+        f"paperbroker.mock:{factory}",
+        factory=True,
+        host=args.host or "127.0.0.1",
+        port=args.port or 8000,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _codegen(args: argparse.Namespace) -> int:
+    from paperbroker.codegen import generate
+
+    generate(Path(args.out) if args.out else None)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paperbroker", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     stub.add_argument("--port", type=int, help="port (default 8000)")
     stub.add_argument("--log-level", default="info")
     stub.set_defaults(run=_stub)
+
+    mock = commands.add_parser(
+        "mock", help="a local mock for frontends: the engine in memory, or the spec's examples (--examples)"
+    )
+    mock.add_argument(
+        "--examples", action="store_true", help="answer every operation from the spec's examples: no engine"
+    )
+    mock.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    mock.add_argument("--port", type=int, help="port (default 8000)")
+    mock.add_argument("--log-level", default="info")
+    mock.set_defaults(run=_mock)
+
+    codegen = commands.add_parser("codegen", help="generate the spec's TypeScript client (needs Node.js)")
+    codegen.add_argument("--out", help="output folder (default tools/frontend/generated)")
+    codegen.set_defaults(run=_codegen)
     return parser
 
 
