@@ -1,0 +1,45 @@
+"""The API under test: the real service over a fresh SQLite file, or the stub when
+PAPERBROKER_API_UNDER_TEST=stub (the contract-first red phase: these tests must then fail)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from paperbroker.app import create_app, create_stub_app
+from paperbroker.settings import Settings
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    if os.environ.get("PAPERBROKER_API_UNDER_TEST") == "stub":
+        app = create_stub_app()
+    else:
+        app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False))
+    with TestClient(app, base_url="http://testserver/api/v1") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def place(client: TestClient) -> Callable[..., str]:
+    def place_order(**order: Any) -> str:
+        response = client.post("/broker/orders", json=order)
+        assert response.status_code == 201, response.text
+        order_id: str = response.json()["orderId"]
+        return order_id
+
+    return place_order
+
+
+@pytest.fixture
+def quote(client: TestClient) -> Callable[[str, float, float], None]:
+    def set_quote(symbol: str, bid: float, ask: float) -> None:
+        response = client.put(f"/sim/quotes/{symbol}", json={"bid": bid, "ask": ask})
+        assert response.status_code == 200, response.text
+
+    return set_quote

@@ -1,0 +1,240 @@
+"""placeOrder, getOrder, getOrders, modifyOrder, cancelOrder and every order type's fill rule."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+Place = Callable[..., str]
+SetQuote = Callable[[str, float, float], None]
+FILLED, REJECTED, WORKING, CANCELED = 2, 5, 6, 1
+
+
+def get(client: TestClient, order_id: str) -> dict[str, Any]:
+    response = client.get(f"/broker/orders/{order_id}")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_place_order_returns_an_id_that_get_order_finds(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 101)
+    order_id = place(symbol="AAPL", type=1, side=1, qty=10, limitPrice=95)
+    order = get(client, order_id)
+    assert order == {
+        "id": order_id,
+        "symbol": "AAPL",
+        "type": 1,
+        "side": 1,
+        "qty": 10,
+        "status": WORKING,
+        "filledQty": 0,
+        "limitPrice": 95,
+        "updateTime": order["updateTime"],
+    }
+
+
+def test_get_orders_lists_every_order_oldest_first(client: TestClient, place: Place) -> None:
+    first = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=10)
+    second = place(symbol="MSFT", type=3, side=-1, qty=2, stopPrice=10)
+    response = client.get("/broker/orders")
+    assert response.status_code == 200
+    assert [order["id"] for order in response.json()] == [first, second]
+
+
+def test_market_buy_fills_at_the_ask(client: TestClient, place: Place, quote: SetQuote) -> None:
+    quote("AAPL", 99, 101)
+    order = get(client, place(symbol="AAPL", type=2, side=1, qty=3))
+    assert (order["status"], order["filledQty"], order["avgPrice"]) == (FILLED, 3, 101)
+
+
+def test_market_sell_fills_at_the_bid(client: TestClient, place: Place, quote: SetQuote) -> None:
+    quote("AAPL", 99, 101)
+    order = get(client, place(symbol="AAPL", type=2, side=-1, qty=3))
+    assert (order["status"], order["avgPrice"]) == (FILLED, 99)
+
+
+def test_market_order_without_a_quote_is_rejected_not_filled(client: TestClient, place: Place) -> None:
+    order = get(client, place(symbol="NOQUOTE", type=2, side=1, qty=1))
+    assert order["status"] == REJECTED
+    assert order["message"] == {"text": "No quote for NOQUOTE.", "type": "error"}
+    assert client.get("/broker/positions").json() == []
+
+
+def test_limit_buy_works_until_the_ask_reaches_the_limit(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    order_id = place(symbol="AAPL", type=1, side=1, qty=5, limitPrice=99)
+    quote("AAPL", 99.5, 99.6)
+    assert get(client, order_id)["status"] == WORKING
+    quote("AAPL", 98.5, 98.7)
+    order = get(client, order_id)
+    assert (order["status"], order["avgPrice"]) == (FILLED, 98.7)  # at the limit or better
+
+
+def test_limit_sell_placed_marketable_fills_at_once_at_the_bid(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    order = get(client, place(symbol="AAPL", type=1, side=-1, qty=5, limitPrice=99))
+    assert (order["status"], order["avgPrice"]) == (FILLED, 100)
+
+
+def test_stop_sell_triggers_when_the_bid_falls_to_the_stop(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    order_id = place(symbol="AAPL", type=3, side=-1, qty=2, stopPrice=95)
+    quote("AAPL", 96, 97)
+    assert get(client, order_id)["status"] == WORKING
+    quote("AAPL", 94, 94.5)
+    order = get(client, order_id)
+    assert (order["status"], order["avgPrice"]) == (FILLED, 94)
+
+
+def test_stop_limit_buy_triggers_then_waits_for_its_limit(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    order_id = place(symbol="AAPL", type=4, side=1, qty=2, stopPrice=105, limitPrice=106)
+    quote("AAPL", 107, 108)  # through the stop, above the limit
+    assert get(client, order_id)["status"] == WORKING
+    quote("AAPL", 105, 105.5)
+    order = get(client, order_id)
+    assert (order["status"], order["avgPrice"]) == (FILLED, 105.5)
+
+
+def test_one_quote_fills_every_order_it_makes_marketable(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    near = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=99)
+    nearer = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=100)
+    far = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=50)
+    other = place(symbol="MSFT", type=1, side=1, qty=1, limitPrice=1000)
+    quote("AAPL", 98, 98.5)
+    assert [get(client, i)["status"] for i in (near, nearer, far, other)] == [
+        FILLED,
+        FILLED,
+        WORKING,
+        WORKING,
+    ]
+
+
+def test_modify_changes_a_working_order_and_rematches_it(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    order_id = place(symbol="AAPL", type=1, side=1, qty=5, limitPrice=90)
+    response = client.put(f"/broker/orders/{order_id}", json={"qty": 7})
+    assert response.status_code == 200
+    assert (response.json()["qty"], response.json()["status"]) == (7, WORKING)
+    response = client.put(f"/broker/orders/{order_id}", json={"limitPrice": 101})
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["avgPrice"], response.json()["filledQty"]) == (
+        FILLED,
+        101,
+        7,
+    )
+
+
+def test_cancel_moves_a_working_order_to_canceled(client: TestClient, place: Place) -> None:
+    order_id = place(symbol="AAPL", type=1, side=1, qty=5, limitPrice=90)
+    response = client.delete(f"/broker/orders/{order_id}")
+    assert response.status_code == 200
+    assert response.json()["status"] == CANCELED
+    assert get(client, order_id)["status"] == CANCELED
+
+
+def test_duration_is_kept_and_returned(client: TestClient, place: Place) -> None:
+    order_id = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=9, duration={"type": "GTC"})
+    assert get(client, order_id)["duration"] == {"type": "GTC"}
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1},
+            "'limitPrice' is a required property for a Limit order",
+        ),
+        (
+            {"symbol": "AAPL", "type": 3, "side": 1, "qty": 1},
+            "'stopPrice' is a required property for a Stop order",
+        ),
+        ({"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "limitPrice": 5}, "'limitPrice' is not allowed"),
+        ({"symbol": "AAPL", "type": 2, "side": 1, "qty": 0}, "qty"),
+        ({"symbol": "AAPL", "type": 2, "side": 2, "qty": 1}, "side"),
+        ({"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "colour": "red"}, "'colour' was unexpected"),
+        ({"symbol": "no spaces", "type": 2, "side": 1, "qty": 1}, "symbol"),
+        ({"type": 2, "side": 1, "qty": 1}, "'symbol' is a required property"),
+    ],
+)
+def test_invalid_orders_get_400_problem_naming_the_field(
+    client: TestClient, body: dict[str, Any], detail: str
+) -> None:
+    response = client.post("/broker/orders", json=body)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert detail in response.json()["detail"]
+    assert client.get("/broker/orders").json() == []  # nothing half-written
+
+
+def test_a_body_that_is_not_json_is_a_400(client: TestClient) -> None:
+    for raw in (b"{", b"\xff\xfe"):
+        response = client.post("/broker/orders", content=raw, headers={"content-type": "application/json"})
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_body_of_another_media_type_is_a_415(client: TestClient) -> None:
+    response = client.post("/broker/orders", content=b"symbol=AAPL", headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_bracket_orders_are_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/broker/orders", json={"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "takeProfit": 9}
+    )
+    assert response.status_code == 422
+    assert "Bracket" in response.json()["detail"]
+
+
+def test_unknown_order_is_a_404(client: TestClient) -> None:
+    for response in (
+        client.get("/broker/orders/999"),
+        client.put("/broker/orders/999", json={"qty": 1}),
+        client.delete("/broker/orders/999"),
+    ):
+        assert response.status_code == 404
+        assert response.json()["detail"] == "Order 999 does not exist."
+
+
+def test_modifying_or_canceling_a_final_order_is_a_409(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    filled = place(symbol="AAPL", type=2, side=1, qty=1)
+    assert client.put(f"/broker/orders/{filled}", json={"qty": 2}).status_code == 409
+    assert client.delete(f"/broker/orders/{filled}").status_code == 409
+    canceled = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=50)
+    client.delete(f"/broker/orders/{canceled}")
+    response = client.delete(f"/broker/orders/{canceled}")
+    assert response.status_code == 409
+    assert "Canceled" in response.json()["detail"]
+
+
+def test_modify_with_a_price_the_type_does_not_use_is_a_422(client: TestClient, place: Place) -> None:
+    order_id = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=50)
+    response = client.put(f"/broker/orders/{order_id}", json={"stopPrice": 40})
+    assert response.status_code == 422
+    assert get(client, order_id)["limitPrice"] == 50
+
+
+def test_modify_with_an_empty_body_is_a_400(client: TestClient, place: Place) -> None:
+    order_id = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=50)
+    assert client.put(f"/broker/orders/{order_id}", json={}).status_code == 400
