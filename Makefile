@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 SPEC    = openapi/broker.yaml
 MODELS  = src/paperbroker/contract/models.py
 
-.PHONY: setup serve stub test lint unit generate clean
+.PHONY: setup serve stub test lint unit generate clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint unit
+
+# Not part of `make test`: a few minutes of load (wrk) against the service, a FastAPI peer and a ceiling.
+bench: $(STAMP)
+	$(BIN)/python -m tools.bench.run
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

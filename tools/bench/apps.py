@@ -1,0 +1,91 @@
+"""The three apps the benchmark loads, each an ASGI factory over the same Broker and SQLiteStore.
+
+- paperbroker: the real service (Connexion, spec validation of requests and responses).
+- fastapi-peer: what a code-first team would write, validating with pydantic models both ways.
+- starlette-ceiling: the same handlers with no validation at all, the upper bound.
+
+Each reads its SQLite file from BENCH_DB so the runner can seed identical stores.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from paperbroker.api.serialize import order_json
+from paperbroker.app import create_app
+from paperbroker.broker import Broker
+from paperbroker.contract import models
+from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
+from paperbroker.settings import Settings
+from paperbroker.store.sqlite import SQLiteStore
+
+PREFIX = "/api/v1/broker/orders"
+
+
+def _db() -> str:
+    return os.environ.get("BENCH_DB", ":memory:")
+
+
+def paperbroker() -> Any:
+    return create_app(Settings.from_env(db=_db(), market=False))
+
+
+def fastapi_peer() -> FastAPI:
+    """Code-first: the generated pydantic models validate the body and the response."""
+    broker = Broker(SQLiteStore(_db()))
+    app = FastAPI()
+
+    @app.post(PREFIX, status_code=201, response_model=models.PlaceOrderResult)
+    async def place_order(body: models.PreOrder) -> dict[str, str]:
+        pre = body.root
+        order = broker.place_order(
+            NewOrder(
+                symbol=pre.symbol,
+                type=OrderType(int(pre.type)),
+                side=Side(int(pre.side)),
+                qty=pre.qty,
+                limit_price=pre.limitPrice,
+                stop_price=pre.stopPrice,
+                take_profit=pre.takeProfit,
+                stop_loss=pre.stopLoss,
+                stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
+                duration=None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime),
+            )
+        )
+        return {"orderId": order.id}
+
+    @app.get(PREFIX, response_model=list[models.PlacedOrder], response_model_exclude_none=True)
+    async def get_orders() -> list[dict[str, Any]]:
+        return [order_json(order) for order in broker.list_orders()]
+
+    return app
+
+
+def starlette_ceiling() -> Starlette:
+    """No validation, no models: how fast the same broker can be served at all."""
+    broker = Broker(SQLiteStore(_db()))
+
+    async def orders(request: Request) -> JSONResponse:
+        if request.method == "POST":
+            body = await request.json()
+            order = broker.place_order(
+                NewOrder(
+                    symbol=body["symbol"],
+                    type=OrderType(body["type"]),
+                    side=Side(body["side"]),
+                    qty=body["qty"],
+                    limit_price=body.get("limitPrice"),
+                    stop_price=body.get("stopPrice"),
+                )
+            )
+            return JSONResponse({"orderId": order.id}, status_code=201)
+        return JSONResponse([order_json(order) for order in broker.list_orders()])
+
+    return Starlette(routes=[Route(PREFIX, orders, methods=["GET", "POST"])])

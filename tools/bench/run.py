@@ -1,0 +1,260 @@
+"""`make bench`: serve paperbroker, a FastAPI peer and a bare-Starlette ceiling, load each with wrk.
+
+Every app runs under uvicorn (1 worker, uvloop, httptools) on loopback over its own copy of the same
+seeded SQLite store. After a warm-up, rounds alternate the order of the apps so drift (thermal, other
+load) hits all of them alike; each figure is the median over the rounds. Results go to a table on stdout
+and to build/bench/results.json; machine and versions to build/bench/meta.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperbroker.broker import Broker
+from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.store.sqlite import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "build" / "bench"
+LUA = Path(__file__).with_name("wrk.lua")
+PATH = "/api/v1/broker/orders"
+
+APPS = {
+    "paperbroker": "tools.bench.apps:paperbroker",
+    "fastapi-peer": "tools.bench.apps:fastapi_peer",
+    "starlette-ceiling": "tools.bench.apps:starlette_ceiling",
+}
+# operation -> (orders seeded in the store, wrk script argument)
+OPERATIONS = {"placeOrder": (0, "post"), "getOrders100": (100, "get"), "getOrders1000": (1000, "get")}
+VERSIONS = ("connexion", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic",
+            "jsonschema", "jsonschema-rs", "orjson")  # fmt: skip
+
+
+@dataclass
+class Server:
+    app: str
+    operation: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{PATH}"
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing the Debian package (apt-get install -y wrk)", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    sys.exit("make bench needs wrk, the HTTP load generator: `sudo apt-get install wrk` (Debian/Ubuntu) or "
+             "`brew install wrk` (macOS), then run it again.")  # fmt: skip
+
+
+def seed(path: Path, orders: int) -> None:
+    """A quote for AAPL and `orders` working buy limits below it: what getOrders will list."""
+    store = SQLiteStore(path)
+    broker = Broker(store)
+    broker.set_quote("AAPL", 189.99, 190.01)
+    for i in range(orders):
+        broker.place_order(NewOrder("AAPL", OrderType.Limit, Side.Buy, 10, limit_price=100 + i % 50))
+    store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start(app: str, operation: str, db: Path) -> Server:
+    port = free_port()
+    env = {**os.environ, "BENCH_DB": str(db), "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", APPS[app], "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
+               "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    return Server(app, operation, port, subprocess.Popen(command, env=env, cwd=ROOT))
+
+
+def wait_ready(server: Server, expected_orders: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(server.url, timeout=2) as response:
+                listed = json.loads(response.read())
+            break
+        except OSError:
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{server.app} did not start") from None
+            time.sleep(0.2)
+    if len(listed) != expected_orders:
+        raise SystemExit(f"{server.app} lists {len(listed)} orders, {expected_orders} were seeded")
+    if expected_orders == 0:  # prove the app accepts the body wrk will send
+        body = b'{"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 150.25}'
+        request = urllib.request.Request(server.url, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=2) as response:
+            assert response.status == 201, response.status
+
+
+def load(wrk: str, server: Server, seconds: float, connections: int) -> dict[str, float]:
+    script_arg = OPERATIONS[server.operation][1]
+    command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+               "-s", str(LUA), server.url, "--", script_arg]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    stats = json.loads(line.removeprefix("BENCH "))
+    if stats["non2xx"] or stats["socket_errors"]:
+        raise SystemExit(f"{server.app} {server.operation}: {stats['non2xx']} non-2xx responses, "
+                         f"{stats['socket_errors']} socket errors")  # fmt: skip
+    return {
+        "rps": stats["requests"] / (stats["duration_us"] / 1e6),
+        "p50_ms": stats["p50_us"] / 1000,
+        "p99_ms": stats["p99_us"] / 1000,
+    }
+
+
+@contextlib.contextmanager
+def servers(operations: list[str]) -> Iterator[list[Server]]:
+    db_dir = OUT / "db"
+    shutil.rmtree(db_dir, ignore_errors=True)
+    db_dir.mkdir(parents=True)
+    running: list[Server] = []
+    try:
+        for operation in operations:
+            template = db_dir / f"{operation}.template.db"
+            seed(template, OPERATIONS[operation][0])
+            for app in APPS:
+                db = db_dir / f"{operation}-{app}.db"
+                shutil.copy(template, db)
+                running.append(start(app, operation, db))
+        for server in running:
+            wait_ready(server, OPERATIONS[server.operation][0])
+        yield running
+    finally:
+        for server in running:
+            server.process.terminate()
+        for server in running:
+            try:
+                server.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+
+
+def machine(wrk: str) -> dict[str, object]:
+    cpu = platform.processor()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    versions = {}
+    for name in VERSIONS:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[name] = importlib.metadata.version(name)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "wrk": wrk_version.strip(),
+        "versions": versions,
+    }
+
+
+def table(results: list[dict[str, object]], operations: list[str]) -> str:
+    by = {(r["app"], r["operation"]): r for r in results}
+    lines = [
+        "| operation | app | req/s | p50 ms | p99 ms | req/s vs peer | req/s vs ceiling |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for operation in operations:
+        peer = by[("fastapi-peer", operation)]
+        ceiling = by[("starlette-ceiling", operation)]
+        for app in APPS:
+            r = by[(app, operation)]
+            rps = float(r["rps"])  # type: ignore[arg-type]
+            lines.append(
+                f"| {operation} | {app} | {rps:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+                f"| {rps / float(peer['rps']):.2f} | {rps / float(ceiling['rps']):.2f} |"  # type: ignore[arg-type]
+            )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 2)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--operations", default=",".join(OPERATIONS))
+    args = parser.parse_args()
+    operations = args.operations.split(",")
+    wrk = ensure_wrk()
+    OUT.mkdir(parents=True, exist_ok=True)
+    meta = machine(wrk)
+    samples: dict[tuple[str, str], list[dict[str, float]]] = {}
+    started = time.monotonic()
+    with servers(operations) as running:
+        index = {(s.app, s.operation): s for s in running}
+        for operation in operations:
+            for app in APPS:
+                load(wrk, index[(app, operation)], args.warmup, args.connections)
+        for round_ in range(args.rounds):
+            apps = list(APPS) if round_ % 2 == 0 else list(reversed(APPS))
+            for operation in operations:
+                for app in apps:
+                    sample = load(wrk, index[(app, operation)], args.seconds, args.connections)
+                    samples.setdefault((app, operation), []).append(sample)
+                    print(f"round {round_ + 1}/{args.rounds} {operation:14} {app:18} "
+                          f"{sample['rps']:8.0f} req/s  p50 {sample['p50_ms']:6.2f} ms  "
+                          f"p99 {sample['p99_ms']:7.2f} ms", flush=True)  # fmt: skip
+    results: list[dict[str, object]] = [
+        {
+            "app": app,
+            "operation": operation,
+            "rps": round(statistics.median(s["rps"] for s in runs), 1),
+            "p50_ms": round(statistics.median(s["p50_ms"] for s in runs), 3),
+            "p99_ms": round(statistics.median(s["p99_ms"] for s in runs), 3),
+        }
+        for operation in operations
+        for app in APPS
+        for runs in [samples[(app, operation)]]
+    ]
+    meta.update(seconds=args.seconds, warmup=args.warmup, rounds=args.rounds, connections=args.connections,
+                elapsed_s=round(time.monotonic() - started, 1))  # fmt: skip
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (OUT / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    print()
+    print(f"{meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, {meta['wrk']}")
+    print(", ".join(f"{k} {v}" for k, v in meta["versions"].items()))  # type: ignore[attr-defined]
+    print(f"wrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds:g} s after a "
+          f"{args.warmup:g} s warm-up; medians over rounds\n")  # fmt: skip
+    print(table(results, operations))
+    print(f"\nwritten: {OUT / 'results.json'}, {OUT / 'meta.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,18 @@
+-- Load script for `make bench`: `wrk ... -s wrk.lua URL -- post` sends a placeOrder body.
+-- done() prints one JSON line the runner parses (latencies in microseconds).
+function init(args)
+  if args[1] == "post" then
+    wrk.method = "POST"
+    wrk.body = '{"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 150.25}'
+    wrk.headers["Content-Type"] = "application/json"
+  end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "non2xx": %d,'
+      .. ' "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
