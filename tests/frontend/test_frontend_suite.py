@@ -1,0 +1,143 @@
+"""One TypeScript frontend suite, three backends: it passes against the stateful mock and the real service,
+and fails against the stub (the red phase); the adapter type-checks, and contract drift breaks its build.
+
+Each backend is a real `paperbroker` process under uvicorn on a free loopback port, stopped however the test
+ends; the suite picks it up from PAPERBROKER_URL, as a frontend would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
+
+BIN = Path(sys.executable).parent
+FRONTEND = frontend_dir()
+CASES = 8  # the cases of tools/frontend/test/broker.test.ts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def generated_client() -> None:
+    """The suite compiles against the client generated from the current spec, as `make codegen` writes it."""
+    if shutil.which("node") is None:
+        pytest.fail("Node.js is needed for the frontend suite")
+    ensure_node_modules()
+    generate()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(command: str, args: Sequence[str], log: Path, timeout: float = 30.0) -> Iterator[str]:
+    """`paperbroker <command> --port P <args>` until the block ends; yields its base URL once it answers."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(BIN / "paperbroker"), command, "--host", "127.0.0.1", "--port", str(port), *args],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command} exited with {process.returncode}:\n{log.read_text()}")
+                try:
+                    httpx.get(f"{base}/api/v1/openapi.json", timeout=1.0)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"{command} did not answer within {timeout} s") from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def run_suite(base_url: str, report: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Runs vitest against `base_url`; returns the process and vitest's JSON report."""
+    vitest = FRONTEND / "node_modules" / ".bin" / "vitest"
+    result = subprocess.run(
+        [str(vitest), "run", "--reporter=default", "--reporter=json", f"--outputFile.json={report}"],
+        cwd=FRONTEND,
+        env={**os.environ, "PAPERBROKER_URL": base_url, "CI": "true", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if not report.exists():
+        pytest.fail(f"vitest wrote no report (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
+    summary: dict[str, Any] = json.loads(report.read_text())
+    return result, summary
+
+
+def test_adapter_and_suite_typecheck_strictly() -> None:
+    tsc = FRONTEND / "node_modules" / ".bin" / "tsc"
+    result = subprocess.run(
+        [str(tsc), "--noEmit", "--strict", "-p", "tsconfig.json"],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
+    with running("mock", [], tmp_path / "mock.log") as base:
+        result, summary = run_suite(base, tmp_path / "report.json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
+    assert list(tmp_path.glob("*.db")) == []
+
+
+def test_passes_against_the_real_service(tmp_path: Path) -> None:
+    db = tmp_path / "broker.db"
+    with running("serve", ["--db", str(db)], tmp_path / "serve.log") as base:
+        result, summary = run_suite(base, tmp_path / "report.json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
+    assert db.exists(), "the service kept its orders in the SQLite file it was given"
+
+
+def test_fails_against_the_stub(tmp_path: Path) -> None:
+    """The red phase: the contract alone answers 501 to everything, so every case must fail."""
+    with running("stub", [], tmp_path / "stub.log") as base:
+        result, summary = run_suite(base, tmp_path / "report.json")
+    assert result.returncode != 0
+    assert (summary["numTotalTests"], summary["numFailedTests"]) == (CASES, CASES)
+    assert "501" in result.stdout + result.stderr
+
+
+def test_contract_drift_breaks_the_adapter_build() -> None:
+    """Breaking changes to a copy of the spec stop the adapter compiling; a new optional field does not."""
+    result = subprocess.run(
+        ["node", "scripts/drift.mjs"], cwd=FRONTEND, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "drift: 8 passed, 0 failed" in result.stdout, result.stdout
+    assert result.stdout.count("fails to compile (expected: fails to compile)") == 5

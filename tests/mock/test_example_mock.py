@@ -1,0 +1,96 @@
+"""The example-mode mock: every operation answers its spec example, and Schemathesis finds them conformant.
+
+Schemathesis generates valid requests for every operation, sends them to the mock in-process and checks the
+status code, the media type and the body of each answer against the spec: the examples are valid by
+construction, or this fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.config import SchemathesisConfig
+from starlette.testclient import TestClient
+
+from paperbroker.contract import spec_path
+from paperbroker.mock import create_example_app
+
+CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+SPEC: dict[str, Any] = yaml.safe_load(spec_path().read_text())
+
+# Its own configuration, so a schemathesis.toml meant for fuzzing the live service does not apply here.
+schema = schemathesis.openapi.from_asgi(
+    "/api/v1/openapi.json", create_example_app(), config=SchemathesisConfig.from_str("")
+)
+# Valid requests only: the point is the examples. (Invalid path parameters, such as a symbol holding '/', are
+# answered by the router before the mock, so they say nothing about the examples.)
+schema.config.generation.update(modes=[GenerationMode.POSITIVE])
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_answer_conforms_to_the_spec(case: Any) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+def _first_documented_answer(operation: dict[str, Any]) -> tuple[int, Any]:
+    status = sorted(operation["responses"])[0]
+    content = next(iter(operation["responses"][status]["content"].values()))
+    return int(status), content["example"]
+
+
+REQUESTS: dict[str, tuple[str, str, Any]] = {
+    "placeOrder": ("POST", "/broker/orders", {"symbol": "ZZZ", "type": 2, "side": -1, "qty": 1}),
+    "getOrders": ("GET", "/broker/orders", None),
+    "getOrder": ("GET", "/broker/orders/77", None),
+    "modifyOrder": ("PUT", "/broker/orders/77", {"qty": 1}),
+    "cancelOrder": ("DELETE", "/broker/orders/77", None),
+    "getPositions": ("GET", "/broker/positions", None),
+    "getExecutions": ("GET", "/broker/executions/ZZZ", None),
+    "getAccountInfo": ("GET", "/broker/account", None),
+    "getQuotes": ("GET", "/market/quotes?symbols=ZZZ", None),
+    "setQuote": ("PUT", "/sim/quotes/ZZZ", {"bid": 1, "ask": 2}),
+}
+
+
+def _operations() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (operation["operationId"], operation)
+        for item in SPEC["paths"].values()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "delete"}
+    ]
+
+
+def test_every_operation_of_the_spec_is_exercised_here() -> None:
+    assert sorted(REQUESTS) == sorted(operation_id for operation_id, _ in _operations())
+
+
+@pytest.mark.parametrize(("operation_id", "operation"), _operations(), ids=[i for i, _ in _operations()])
+def test_answers_the_spec_example_whatever_was_asked(operation_id: str, operation: dict[str, Any]) -> None:
+    method, path, body = REQUESTS[operation_id]
+    status, example = _first_documented_answer(operation)
+    with TestClient(create_example_app()) as client:
+        response = client.request(method, f"/api/v1{path}", json=body)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == example
+
+
+def test_still_rejects_requests_that_break_the_contract() -> None:
+    with TestClient(create_example_app()) as client:
+        limit_without_price = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1}
+        response = client.post("/api/v1/broker/orders", json=limit_without_price)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "limitPrice" in response.json()["detail"]
