@@ -10,21 +10,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
+from tests.frontend.servers import running
 
-BIN = Path(sys.executable).parent
 FRONTEND = frontend_dir()
 CASES = 8  # the cases of tools/frontend/test/broker.test.ts
 
@@ -36,46 +30,6 @@ def generated_client() -> None:
         pytest.fail("Node.js is needed for the frontend suite")
     ensure_node_modules()
     generate()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def running(command: str, args: Sequence[str], log: Path, timeout: float = 30.0) -> Iterator[str]:
-    """`paperbroker <command> --port P <args>` until the block ends; yields its base URL once it answers."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(BIN / "paperbroker"), command, "--host", "127.0.0.1", "--port", str(port), *args],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"{command} exited with {process.returncode}:\n{log.read_text()}")
-                try:
-                    httpx.get(f"{base}/api/v1/openapi.json", timeout=1.0)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"{command} did not answer within {timeout} s") from None
-                    time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 def run_suite(base_url: str, report: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
