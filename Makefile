@@ -8,7 +8,7 @@ MODELS  = src/paperbroker/contract/models.py
 FRONTEND  = tools/frontend
 NPM_STAMP = $(FRONTEND)/node_modules/.installed-stamp
 
-.PHONY: setup serve stub test lint unit generate clean bench codegen mock frontend
+.PHONY: setup serve stub test lint unit fuzz generate clean bench codegen mock frontend
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint unit frontend
+# Schemathesis against a live uvicorn process of the service (config: schemathesis.toml).
+fuzz: $(STAMP)
+	$(BIN)/paperbroker fuzz
+
+test: lint unit fuzz frontend
 
 # The pinned TypeScript toolchain (tools/frontend/package-lock.json), installed once.
 $(NPM_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json

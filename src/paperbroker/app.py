@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import yaml
 from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 
 from paperbroker.api import bind_handlers
 from paperbroker.api.problems import broker_error
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
+from paperbroker.drift import ContractDrift
 from paperbroker.engine.errors import BrokerError
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
+from paperbroker.middleware import AllowHeader, BodySizeLimit, ControlCharacterGuard
 from paperbroker.settings import Settings
 from paperbroker.store.sqlite import SQLiteStore
 from paperbroker.validation import validator_map
+
+API_BASE = "/api/v1"
+log = logging.getLogger(__name__)
 
 
 def _resolver(handlers: dict[str, Callable[..., Any]]) -> Resolver:
@@ -72,12 +80,32 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
         validator_map=validator_map(),
     )
     app.add_error_handler(BrokerError, broker_error)
+    _add_http_middleware(app, settings)
+    if settings.drift:
+        log.warning("contract drift %r is on: responses break the contract on purpose", settings.drift)
+        app.add_middleware(ContractDrift, MiddlewarePosition.BEFORE_EXCEPTION, kind=settings.drift)
     app.broker = broker
     return app
+
+
+def _documented_methods() -> dict[str, list[str]]:
+    spec = yaml.safe_load(spec_path().read_text())
+    verbs = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    return {path: [m for m in item if m in verbs] for path, item in spec["paths"].items()}
+
+
+def _add_http_middleware(app: AsyncApp, settings: Settings) -> None:
+    """Outermost, so oversized bodies never reach validation and every 405 names the right methods."""
+    app.add_middleware(
+        AllowHeader, MiddlewarePosition.BEFORE_EXCEPTION, base_path=API_BASE, paths=_documented_methods()
+    )
+    app.add_middleware(BodySizeLimit, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ControlCharacterGuard, MiddlewarePosition.BEFORE_EXCEPTION)
 
 
 def create_stub_app() -> AsyncApp:
     """The contract alone: every operation answers 501 problem+json (Connexion's stub behaviour)."""
     app = AsyncApp(__name__)
     app.add_api(spec_path(), resolver=_resolver({}), resolver_error=501, validate_responses=True)
+    _add_http_middleware(app, Settings())
     return app

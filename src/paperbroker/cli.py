@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
+from paperbroker import fuzz
 from paperbroker.settings import Settings
 
 
@@ -96,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     codegen = commands.add_parser("codegen", help="generate the spec's TypeScript client (needs Node.js)")
     codegen.add_argument("--out", help="output folder (default tools/frontend/generated)")
     codegen.set_defaults(run=_codegen)
+
+    fuzz_command = commands.add_parser(
+        "fuzz", help="run Schemathesis against a live uvicorn process of the service (the CI contract gate)"
+    )
+    fuzz.add_arguments(fuzz_command)
+    fuzz_command.set_defaults(run=fuzz.run_from_args)
     return parser
 
 

@@ -74,8 +74,24 @@ class CurrentQuotes(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    ask: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    bid: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
 
 
 class OrderMessage(BaseModel):
@@ -112,19 +128,59 @@ class PreOrder1(BaseModel):
         Type, Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1])
     ]
     side: Side
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
-    limitPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     stopPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     takeProfit: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopLoss: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     trailingStopPips: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
@@ -162,21 +218,59 @@ class PreOrder2(BaseModel):
         Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
     ]
     side: Side
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     limitPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     takeProfit: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopLoss: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     trailingStopPips: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
@@ -214,19 +308,59 @@ class PreOrder3(BaseModel):
         Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
     ]
     side: Side
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     limitPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
-    stopPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    stopPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     takeProfit: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopLoss: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     trailingStopPips: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
@@ -264,17 +398,59 @@ class PreOrder4(BaseModel):
         Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
     ]
     side: Side
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
-    limitPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    stopPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    stopPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     takeProfit: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopLoss: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     trailingStopPips: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
@@ -313,12 +489,32 @@ class OrderModification(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    qty: Annotated[float | None, Field(examples=[10], gt=0.0, le=1000000000.0)] = None
+    qty: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     limitPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
 
 
@@ -344,11 +540,25 @@ class PlacedOrder(BaseModel):
     ]
     type: OrderType
     side: Side
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     status: OrderStatus
     filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
     avgPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     updateTime: Annotated[
         int | None,
@@ -360,16 +570,40 @@ class PlacedOrder(BaseModel):
         ),
     ] = None
     limitPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopPrice: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     takeProfit: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopLoss: Annotated[
-        float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
     ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
@@ -398,9 +632,23 @@ class Position(BaseModel):
             pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
         ),
     ]
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    qty: Annotated[
+        float,
+        Field(
+            description="Net quantity held; positions grow past the largest single order, so no maximum.",
+            examples=[10],
+            ge=1e-09,
+        ),
+    ]
     side: Side
-    avgPrice: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    avgPrice: Annotated[
+        float,
+        Field(
+            description="Quantity-weighted average of the fills that built the position.",
+            examples=[189.5],
+            ge=1e-09,
+        ),
+    ]
 
 
 class Execution(BaseModel):
@@ -417,8 +665,24 @@ class Execution(BaseModel):
             pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
         ),
     ]
-    price: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    qty: Annotated[float, Field(examples=[10], gt=0.0, le=1000000000.0)]
+    price: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     side: Side
     time: Annotated[
         int,
@@ -460,9 +724,33 @@ class Quote(BaseModel):
             pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
         ),
     ]
-    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    last: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
+    bid: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    ask: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    last: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
     time: Annotated[
         int,
         Field(
@@ -478,11 +766,33 @@ class QuoteUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    bid: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    ask: Annotated[float, Field(examples=[189.5], gt=0.0, le=1000000000.0)]
-    last: Annotated[float | None, Field(examples=[189.5], gt=0.0, le=1000000000.0)] = (
-        None
-    )
+    bid: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    ask: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    last: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
 
 
 class Problem(BaseModel):

@@ -1,0 +1,138 @@
+"""ASGI middleware for what the routing layer gets wrong about HTTP: body limits and 405 Allow headers.
+
+Both answer with problem+json documents, so nothing a client sends reaches a handler unchecked or
+comes back as a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Any
+Send = Any
+ASGIApp = Any
+
+
+async def send_problem(
+    send: Send, status: HTTPStatus, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
+    body = json.dumps(
+        {"type": "about:blank", "title": status.phrase, "status": int(status), "detail": detail}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": int(status),
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodySizeLimit:
+    """Refuses request bodies over `max_bytes` with a 413, whether or not they declare a Content-Length."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
+            await self.app(scope, receive, send)
+            return
+        too_large = f"The request body exceeds {self.max_bytes} bytes."
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await send_problem(send, HTTPStatus.BAD_REQUEST, "Content-Length is not a number.")
+                return
+            if int(declared) > self.max_bytes:
+                await send_problem(send, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, too_large)
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                await send_problem(send, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, too_large)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            following: Message = await receive()
+            return following
+
+        await self.app(scope, replay, send)
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+    return re.compile(f"^{pattern}/?$")
+
+
+class AllowHeader:
+    """Makes every 405 list the methods the spec documents for the path (the router only knows one)."""
+
+    def __init__(self, app: ASGIApp, base_path: str, paths: Mapping[str, Iterable[str]]) -> None:
+        self.app = app
+        self.routes = [
+            (_template_regex(base_path + template), ", ".join(sorted(m.upper() for m in methods)))
+            for template, methods in paths.items()
+        ]
+
+    def allowed(self, path: str) -> str | None:
+        for regex, methods in self.routes:
+            if regex.match(path):
+                return methods
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowed = self.allowed(scope["path"])
+
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405 and allowed is not None:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allowed.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)
+
+
+class ControlCharacterGuard:
+    """A path with control characters (an encoded newline, say) is a 400, not a router 404."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(ord(c) < 0x20 or ord(c) == 0x7F for c in scope["path"]):
+            await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
+            return
+        await self.app(scope, receive, send)
