@@ -1,20 +1,30 @@
-"""Request body validation with errors a client can act on, plugged in through Connexion's validator_map.
+"""Request and response body validation, fast and with errors a client can act on (Connexion's validator_map).
 
-Connexion's JSON body validator reports a failed `oneOf` as "... is not valid under any of the given
-schemas" and fails with a 500 on a body that is not UTF-8. This one names the field and the reason, and
-answers 400 to any body it cannot decode.
+Connexion builds a pure-Python jsonschema validator for every request and every response; validating a
+list of 1,000 orders that way costs tens of milliseconds. Here each schema is compiled once, with
+jsonschema_rs, after translating the OpenAPI 3.0 dialect (nullable, x-nullable, writeOnly) into the plain
+Draft 4 that Connexion's own validators implement. Only when a body fails does the Python validator run,
+to explain the failure in the words Connexion users know: the field and the reason, and a failed oneOf on
+PreOrder explained by the branch its `type` selects. Bodies that are not UTF-8 or not JSON are a 400.
 """
 
 from __future__ import annotations
 
-import json
 import typing as t
 
+import jsonschema_rs
+import orjson
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem
-from connexion.json_schema import Draft4RequestValidator, format_error_with_path
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, format_error_with_path
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator
 from jsonschema import Draft4Validator, ValidationError
+
+PARSED_BODY = "paperbroker.parsed_body"
+"""Key in scope["extensions"] under which the validated request body is kept for the handler."""
+
+# Keys whose values are data, not schemas: the translation must not rewrite them.
+_DATA_KEYS = frozenset({"enum", "example", "examples", "default", "const", "x-enum-varnames"})
 
 
 def _branch_title(schema: dict[str, t.Any]) -> str:
@@ -43,35 +53,133 @@ def explain(error: ValidationError) -> str:
     return f"{error.message}{format_error_with_path(error)}"
 
 
+def to_draft4(schema: t.Any, *, response: bool) -> t.Any:
+    """The OpenAPI 3.0 schema as plain Draft 4, with Connexion's semantics.
+
+    `nullable`/`x-nullable` admit null where the node names a `type` or an `enum` (connexion.json_schema's
+    allow_nullable); in responses `writeOnly`/`x-writeOnly` forbid the value (its validate_writeOnly).
+    """
+    if isinstance(schema, list):
+        return [to_draft4(item, response=response) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {
+        key: value if key in _DATA_KEYS else to_draft4(value, response=response)
+        for key, value in schema.items()
+    }
+    if schema.get("nullable") is True or schema.get("x-nullable") is True:
+        if "type" in node:
+            types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+            node["type"] = [*types, "null"] if "null" not in types else types
+        if "enum" in node and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
+    if response and ("writeOnly" in schema or "x-writeOnly" in schema):
+        node = {"allOf": [node, {"not": {}}]}
+    return node
+
+
+class CompiledSchema:
+    """One schema, compiled once: jsonschema_rs decides, the Python validator explains."""
+
+    def __init__(self, schema: dict[str, t.Any], *, response: bool) -> None:
+        self.schema = schema
+        self._response = response
+        self._fast = jsonschema_rs.Draft4Validator(
+            to_draft4(schema, response=response), validate_formats=True
+        )
+        self._slow: Draft4Validator | None = None
+
+    def is_valid(self, instance: t.Any) -> bool:
+        return bool(self._fast.is_valid(instance))
+
+    def first_error(self, instance: t.Any) -> str:
+        """Connexion's wording for the first error; only called on a body jsonschema_rs rejected."""
+        if self._slow is None:
+            cls = Draft4ResponseValidator if self._response else Draft4RequestValidator
+            self._slow = cls(self.schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        errors = sorted(self._slow.iter_errors(instance), key=lambda e: list(e.path))
+        if errors:
+            return explain(errors[0])
+        # The two validators disagree (a format, say): jsonschema_rs's verdict stands, in its words.
+        fast_error = next(iter(self._fast.iter_errors(instance)))
+        path = ".".join(str(part) for part in fast_error.instance_path)
+        return f"{fast_error.message}{f' - {path!r}' if path else ''}"
+
+
+_COMPILED: dict[tuple[int, bool], CompiledSchema] = {}
+
+
+def compiled(schema: dict[str, t.Any], *, response: bool) -> CompiledSchema:
+    """Connexion hands the validator the same schema object on every request: compile it once."""
+    key = (id(schema), response)
+    found = _COMPILED.get(key)
+    if found is None or found.schema is not schema:
+        found = _COMPILED[key] = CompiledSchema(schema, response=response)
+    return found
+
+
+def _loads(raw: bytes, encoding: str) -> t.Any:
+    """Decode first, so a non-UTF-8 body is reported as such; orjson rejects NaN and Infinity too."""
+    if raw.isascii() and encoding.lower().replace("-", "").replace("_", "") == "utf8":
+        return orjson.loads(raw)
+    return orjson.loads(raw.decode(encoding))
+
+
 class ClearJSONRequestBodyValidator(JSONRequestBodyValidator):
-    """Builds its schema validator once, decodes defensively, and explains its errors."""
+    """Validates with the compiled schema, decodes defensively, and explains its errors."""
 
     def __init__(self, **kwargs: t.Any) -> None:
         super().__init__(**kwargs)
-        self._compiled = Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        self._compiled = compiled(self._schema, response=False)
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
         try:
-            return json.loads(raw.decode(self._encoding))
+            body = _loads(raw, self._encoding)
         except UnicodeDecodeError as error:
             raise BadRequestProblem(
                 detail=f"The request body is not valid {self._encoding}: {error.reason}."
             ) from None
-        except json.JSONDecodeError as error:
+        except (orjson.JSONDecodeError, LookupError) as error:
             raise BadRequestProblem(detail=f"The request body is not valid JSON: {error}.") from None
+        scope.setdefault("extensions", {})[PARSED_BODY] = body
+        return body
 
     def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
         if not self._nullable and body is None:
             raise BadRequestProblem("Request body must not be empty")
-        errors = sorted(self._compiled.iter_errors(body), key=lambda e: list(e.path))
-        if errors:
-            raise BadRequestProblem(detail=explain(errors[0]))
+        if not self._compiled.is_valid(body):
+            raise BadRequestProblem(detail=self._compiled.first_error(body))
         return None
+
+
+class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
+    """Every response body is still validated in full, against a schema compiled once."""
+
+    def __init__(self, scope: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(scope, **kwargs)
+        self._compiled = compiled(self._schema, response=True)
+
+    def _parse(self, stream: t.Generator[bytes, None, None]) -> t.Any:
+        raw = b"".join(stream)
+        if not raw:
+            return None
+        try:
+            return _loads(raw, self._encoding)
+        except (ValueError, LookupError) as error:
+            raise NonConformingResponseBody(f"The response body is not valid JSON: {error}.") from None
+
+    def _validate(self, body: t.Any) -> None:
+        if not self._compiled.is_valid(body):
+            detail = self._compiled.first_error(body)
+            raise NonConformingResponseBody(
+                detail=f"Response body does not conform to specification. {detail}"
+            )
 
 
 def validator_map() -> dict[str, t.Any]:
     body = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": ClearJSONRequestBodyValidator})
-    return {**VALIDATOR_MAP, "body": body}
+    response = MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator})
+    return {**VALIDATOR_MAP, "body": body, "response": response}
