@@ -1,0 +1,236 @@
+"""The service's hot path without Connexion's per-request overheads, and without turning any check off.
+
+- `OrjsonJsonifier` (Connexion's `jsonifier` option): handlers' JSON is written by orjson, not stdlib json.
+- `lean_middlewares()` (the `middlewares` option): Connexion's default stack, except that the Swagger UI
+  middleware lets requests for API operations through without routing them against its UI routes; the UI
+  and openapi.json are served as before.
+- `decorate_handlers_once(app)`: Connexion 3.3 wraps each handler in its parameter and response decorators
+  on every request (inspecting the handler's signature each time); this does it once per operation. It is
+  the one patch of a Connexion internal here; tests/test_fastpath.py fails if Connexion changes it.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import typing as t
+
+import orjson
+from connexion import AsyncApp, utils
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.jsonifier import Jsonifier
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.operations import AbstractOperation
+from starlette.types import Receive, Scope, Send
+
+from paperbroker.validation import PARSED_BODY
+
+# Connexion's encoder writes naive datetimes as UTC with a "Z"; these options do the same.
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
+)
+
+
+def _default(value: t.Any) -> t.Any:
+    """What Connexion's JSONEncoder adds to JSON that orjson does not already handle the same way."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
+    """Serialises handler results with orjson, as bytes the response sends without re-encoding."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def dumps(self, data: t.Any, **kwargs: t.Any) -> bytes:
+        return orjson.dumps(data, default=_default, option=_ORJSON_OPTIONS)
+
+    def loads(self, data: bytes | str) -> t.Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return data.decode() if isinstance(data, bytes) else data
+
+
+class LeanSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
+    """Routes only requests that can be for the UI or the spec; API operations go straight through."""
+
+    def __init__(self, app: t.Any) -> None:
+        super().__init__(app)
+        self._operation_prefixes: tuple[str, ...] = ()
+
+    def add_api(self, specification: t.Any, base_path: str | None = None, **kwargs: t.Any) -> None:
+        super().add_api(specification, base_path=base_path, **kwargs)
+        base = (base_path if base_path is not None else specification.base_path or "").rstrip("/")
+        ui_names = {"ui", "openapi.json", "openapi.yaml", "swagger.json", "swagger.yaml"}
+        first_segments = {path.strip("/").split("/")[0] for path in specification.get("paths", {})}
+        # A segment that could also name a UI route is left to the router.
+        prefixes = {f"{base}/{segment}/" for segment in first_segments if segment and segment not in ui_names}
+        self._operation_prefixes = tuple(sorted({*self._operation_prefixes, *prefixes}))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and f"{scope['path']}/".startswith(self._operation_prefixes):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class _PreparedRequestValidation(RequestValidationOperation):  # type: ignore[misc]
+    """Connexion's request validation, with what it rebuilds per request built once per operation.
+
+    Connexion constructs a URI parser, a parameter validator, a MediaTypeDict of the accepted types and a
+    body validator for every request. All of them depend only on the operation (and the request's media
+    type and charset), so they are kept: the parameter validator for the operation, the rest per media
+    type the operation accepts. The checks made and their order are Connexion's.
+    """
+
+    _CACHE_LIMIT = 32  # media types with parameters are the client's to vary: do not grow without end
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parameter_validator: t.Any = None
+        self._bodies: dict[tuple[str, str], t.Any] = {}
+
+    def _body_validator(self, mime_type: str, encoding: str) -> t.Any:
+        """None when the operation has no body schema for the type or no validator is registered."""
+        key = (mime_type, encoding)
+        if key in self._bodies:
+            return self._bodies[key]
+        self.validate_mime_type(mime_type)  # raises for a type the operation does not accept
+        schema = self._operation.body_schema(mime_type)
+        validator = None
+        if schema:
+            try:
+                body_validator = self._validator_map["body"][mime_type]
+            except KeyError:
+                pass  # Connexion skips validation then too
+            else:
+                validator = body_validator(
+                    schema=schema,
+                    required=self._operation.request_body.get("required", False),
+                    nullable=utils.is_nullable(self._operation.body_definition(mime_type)),
+                    encoding=encoding,
+                    strict_validation=self.strict_validation,
+                    uri_parser=self._operation.uri_parser_class(
+                        self._operation.parameters, self._operation.body_definition()
+                    ),
+                )
+        if len(self._bodies) < self._CACHE_LIMIT:
+            self._bodies[key] = validator
+        return validator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._parameter_validator is None:
+            uri_parser = self._operation._uri_parser_class(
+                self._operation.parameters, self._operation.body_definition()
+            )
+            self._parameter_validator = self._validator_map["parameter"](
+                self._operation.parameters,
+                uri_parser=uri_parser,
+                strict_validation=self.strict_validation,
+                security_query_params=self.security_query_params,
+            )
+        self._parameter_validator.validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        validator = self._body_validator(mime_type, encoding)
+        if validator is not None:
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class _PreparedRequestValidationAPI(RequestValidationAPI):  # type: ignore[misc]
+    def make_operation(self, operation: AbstractOperation) -> RequestValidationOperation:
+        return _PreparedRequestValidation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class PreparedRequestValidationMiddleware(RequestValidationMiddleware):  # type: ignore[misc]
+    """Connexion's RequestValidationMiddleware with its per-request set-up done once per operation."""
+
+    api_cls = _PreparedRequestValidationAPI
+
+
+_LEAN = {
+    SwaggerUIMiddleware: LeanSwaggerUIMiddleware,
+    RequestValidationMiddleware: PreparedRequestValidationMiddleware,
+}
+
+
+def lean_middlewares() -> list[t.Any]:
+    """Connexion's default middleware stack, with the lean variants above in place of their originals.
+
+    Positions in `app.add_middleware` that name a replaced class (BEFORE_SWAGGER, BEFORE_VALIDATION) no
+    longer match; BEFORE_EXCEPTION and the others do.
+    """
+    return [_LEAN.get(middleware, middleware) for middleware in ConnexionMiddleware.default_middlewares]
+
+
+_MISSING = object()
+
+
+class _MemoizedNamesParameterDecorator(AsyncParameterDecorator):  # type: ignore[misc]
+    """Connexion converts each parameter name to Python form with three regexes per request; names repeat."""
+
+    def __init__(self, **kwargs: t.Any) -> None:
+        super().__init__(**kwargs)
+        sanitize: t.Callable[[str], str] = self.__dict__["sanitize_fn"]
+        self.sanitize_fn = functools.lru_cache(maxsize=512)(sanitize)
+
+
+class _DecorateOnce(StarletteDecorator):  # type: ignore[misc]
+    """StarletteDecorator.__call__ decorates inside the per-request wrapper; this decorates outside it.
+
+    It also hands the handler the body the request validator parsed and validated, instead of letting
+    Starlette parse the same bytes again with stdlib json.
+    """
+
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return _MemoizedNamesParameterDecorator
+
+    def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        decorated = self.decorate(function)
+
+        @functools.wraps(function)
+        async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            parsed = scope.get("extensions", {}).get(PARSED_BODY, _MISSING)
+            if parsed is not _MISSING:
+                request._starlette_request._json = parsed
+            return await decorated(request)
+
+        return wrapper
+
+
+class _OnceDecoratedOperation(AsyncOperation):  # type: ignore[misc]
+    @functools.cached_property
+    def fn(self) -> t.Callable[..., t.Any]:
+        return _DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+
+class _OnceDecoratedApi(AsyncApi):  # type: ignore[misc]
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        return _OnceDecoratedOperation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+
+
+def decorate_handlers_once(app: AsyncApp) -> AsyncApp:
+    """Call before the app serves its first request (the middleware stack is built then)."""
+    app._middleware_app.api_cls = _OnceDecoratedApi
+    return app
