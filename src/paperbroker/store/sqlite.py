@@ -83,13 +83,21 @@ _ORDER_COLUMNS = (
     " triggered, trigger_kind, trigger_price"
 )
 
+# One index range per (side, trigger kind): a quote reads only the orders it can fill. (Written as one OR,
+# SQLite searched the index on `symbol` alone and tested every working order of the symbol.)
 _WAITING = f"""
-SELECT {_ORDER_COLUMNS} FROM orders INDEXED BY orders_waiting
-WHERE status = 6 AND symbol = :symbol AND (
-       (side = 1 AND trigger_kind = 1 AND trigger_price >= :ask)
-    OR (side = 1 AND trigger_kind = 2 AND trigger_price <= :ask)
-    OR (side = -1 AND trigger_kind = 1 AND trigger_price <= :bid)
-    OR (side = -1 AND trigger_kind = 2 AND trigger_price >= :bid))
+SELECT {_ORDER_COLUMNS} FROM orders WHERE seq IN (
+    SELECT seq FROM orders INDEXED BY orders_waiting
+     WHERE status = 6 AND symbol = :symbol AND side = 1 AND trigger_kind = 1 AND trigger_price >= :ask
+    UNION ALL
+    SELECT seq FROM orders INDEXED BY orders_waiting
+     WHERE status = 6 AND symbol = :symbol AND side = 1 AND trigger_kind = 2 AND trigger_price <= :ask
+    UNION ALL
+    SELECT seq FROM orders INDEXED BY orders_waiting
+     WHERE status = 6 AND symbol = :symbol AND side = -1 AND trigger_kind = 1 AND trigger_price <= :bid
+    UNION ALL
+    SELECT seq FROM orders INDEXED BY orders_waiting
+     WHERE status = 6 AND symbol = :symbol AND side = -1 AND trigger_kind = 2 AND trigger_price >= :bid)
 ORDER BY seq
 """
 
