@@ -174,6 +174,7 @@ def machine(wrk: str) -> dict[str, object]:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions[name] = importlib.metadata.version(name)
     return {
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "cpu": cpu,
         "cores": os.cpu_count(),
         "os": platform.platform(),
@@ -209,11 +210,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--operations", default=",".join(OPERATIONS))
+    parser.add_argument(
+        "--no-ticks", dest="ticks", action="store_false", help="skip the tick micro-benchmark"
+    )
     args = parser.parse_args()
     operations = args.operations.split(",")
     wrk = ensure_wrk()
     OUT.mkdir(parents=True, exist_ok=True)
     meta = machine(wrk)
+    busy = os.getloadavg()[0]
+    if busy > 0.5:
+        print(f"note: load average {busy:.2f} before the run; other work on this machine skews the figures")
     samples: dict[tuple[str, str], list[dict[str, float]]] = {}
     started = time.monotonic()
     with servers(operations) as running:
@@ -253,6 +260,9 @@ def main() -> int:
           f"{args.warmup:g} s warm-up; medians over rounds\n")  # fmt: skip
     print(table(results, operations))
     print(f"\nwritten: {OUT / 'results.json'}, {OUT / 'meta.json'}")
+    if args.ticks:
+        print("\nengine and store, no HTTP (tools/bench/ticks.py):", flush=True)
+        subprocess.run([sys.executable, "-m", "tools.bench.ticks"], cwd=ROOT, check=False)
     return 0
 
 
