@@ -19,14 +19,16 @@ from connexion.decorators.main import ASGIDecorator, BaseDecorator
 from connexion.decorators.parameter import BaseParameterDecorator
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
+from connexion.middleware.response_validation import ResponseValidationAPI, ResponseValidationOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.uri_parsing import AbstractURIParser
 from starlette.testclient import TestClient
 
 from paperbroker import fastpath
 from paperbroker.app import create_app
 from paperbroker.settings import Settings
 
-# decorate_handlers_once and the one body parse rely on exactly these Connexion and Starlette internals.
+# fastpath.py relies on exactly these Connexion and Starlette internals (it re-implements or bypasses them).
 # If one changes, re-read it, re-check fastpath.py against it, then record the new digest here.
 PATCHED: list[tuple[Any, str]] = [
     (ASGIDecorator.__call__, "7397ac94437e4d7e"),
@@ -39,6 +41,10 @@ PATCHED: list[tuple[Any, str]] = [
     (starlette.requests.Request.json, "49b2c23705a41dec"),
     (RequestValidationOperation.__call__, "af472716211911b9"),
     (RequestValidationAPI.make_operation, "55b32cb8b0ab229e"),
+    (ResponseValidationOperation.__call__, "45cd2dccb7cf4b6c"),
+    (ResponseValidationAPI.make_operation, "770d433c2951acf6"),
+    (BaseDecorator.uri_parser.fget, "140072be21d36da0"),
+    (AbstractURIParser.__init__, "1df20ff67036c6cb"),
     (SwaggerUIMiddleware.__call__, "63d1a07033fd923d"),
 ]
 
@@ -127,3 +133,11 @@ def test_the_jsonifier_writes_what_connexion_would() -> None:
     assert jsonifier.loads(b'{"a": 1}') == {"a": 1}
     with pytest.raises(TypeError):
         jsonifier.dumps(object())
+
+
+def test_media_types_are_still_checked_both_ways(client: TestClient) -> None:
+    for _ in range(2):  # the second time from what the first prepared
+        response = client.post("/broker/orders", content=b"x", headers={"content-type": "text/plain"})
+        assert response.status_code == 415
+        assert client.post("/broker/orders", json=ORDER).status_code == 201
+    assert client.get("/broker/orders", headers={"content-type": "application/json"}).status_code == 200

@@ -28,6 +28,11 @@ from connexion.middleware.request_validation import (
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
+from connexion.middleware.response_validation import (
+    ResponseValidationAPI,
+    ResponseValidationMiddleware,
+    ResponseValidationOperation,
+)
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from starlette.types import Receive, Scope, Send
@@ -165,9 +170,73 @@ class PreparedRequestValidationMiddleware(RequestValidationMiddleware):  # type:
     api_cls = _PreparedRequestValidationAPI
 
 
+class _PreparedResponseValidation(ResponseValidationOperation):  # type: ignore[misc]
+    """Connexion's response validation, with what it looks up per response looked up once per outcome.
+
+    Per (status, media type, charset) Connexion rebuilds a MediaTypeDict of the produced types, finds the
+    response definition twice, and matches the validator map; all depend only on the operation and that
+    key, so they are kept. Every response is still checked: media type, required headers, the body.
+    """
+
+    _CACHE_LIMIT = 32
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outcomes: dict[tuple[int, str, str], tuple[dict[str, t.Any], t.Any, t.Any, bool]] = {}
+
+    def _outcome(
+        self, status: int, mime_type: str, encoding: str
+    ) -> tuple[dict[str, t.Any], t.Any, t.Any, bool]:
+        key = (status, mime_type, encoding)
+        if key in self._outcomes:
+            return self._outcomes[key]
+        if status < 400:
+            self.validate_mime_type(mime_type)  # raises for a type the operation does not produce
+        definition = self._operation.response_definition(str(status), mime_type)
+        validator_cls = self._validator_map["response"].get(mime_type)
+        schema = self._operation.response_schema(str(status), mime_type)
+        outcome = (definition, validator_cls, schema, bool(utils.is_nullable(definition)))
+        if len(self._outcomes) < self._CACHE_LIMIT:
+            self._outcomes[key] = outcome
+        return outcome
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def wrapped_send(message: t.MutableMapping[str, t.Any]) -> None:
+            nonlocal send
+            if message["type"] == "http.response.start":
+                headers = message["headers"]
+                mime_type, encoding = self.extract_content_type(headers)
+                definition, validator_cls, schema, nullable = self._outcome(
+                    message["status"], mime_type, encoding
+                )
+                self.validate_required_headers(headers, definition)
+                if validator_cls is not None:
+                    validator = validator_cls(scope, schema=schema, nullable=nullable, encoding=encoding)
+                    send = validator.wrap_send(send)
+            return await send(message)
+
+        await self.next_app(scope, receive, wrapped_send)
+
+
+class _PreparedResponseValidationAPI(ResponseValidationAPI):  # type: ignore[misc]
+    def make_operation(self, operation: AbstractOperation) -> t.Any:
+        if not self.validate_responses:
+            return self.next_app
+        return _PreparedResponseValidation(
+            self.next_app, operation=operation, validator_map=self.validator_map
+        )
+
+
+class PreparedResponseValidationMiddleware(ResponseValidationMiddleware):  # type: ignore[misc]
+    """Connexion's ResponseValidationMiddleware with its per-response look-ups done once per outcome."""
+
+    api_cls = _PreparedResponseValidationAPI
+
+
 _LEAN = {
     SwaggerUIMiddleware: LeanSwaggerUIMiddleware,
     RequestValidationMiddleware: PreparedRequestValidationMiddleware,
+    ResponseValidationMiddleware: PreparedResponseValidationMiddleware,
 }
 
 
@@ -205,10 +274,17 @@ class _DecorateOnce(StarletteDecorator):  # type: ignore[misc]
 
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         decorated = self.decorate(function)
+        parsers: list[t.Any] = []
+
+        def uri_parser() -> t.Any:
+            """Connexion builds it from the operation per request; this operation's never changes."""
+            if not parsers:
+                parsers.append(self.uri_parser)
+            return parsers[0]
 
         @functools.wraps(function)
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            request = self.framework.get_request(uri_parser=uri_parser(), scope=scope, receive=receive)
             parsed = scope.get("extensions", {}).get(PARSED_BODY, _MISSING)
             if parsed is not _MISSING:
                 request._starlette_request._json = parsed
