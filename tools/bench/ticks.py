@@ -12,6 +12,7 @@ Run with `make bench-ticks` or `python -m tools.bench.ticks`; writes build/bench
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import statistics
@@ -28,9 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "bench"
 
 
+_STORES = itertools.count()
+
+
 def _broker(directory: Path, working: int) -> Broker:
-    """A file store (as served) with `working` orders on both sides, all far from a market at ~100."""
-    broker = Broker(SQLiteStore(directory / f"ticks-{working}.db"))
+    """A new file store (as served) with `working` orders on both sides, all far from a market at ~100."""
+    broker = Broker(SQLiteStore(directory / f"ticks-{next(_STORES)}.db"))
     broker.set_quote("AAPL", 99.99, 100.01)
     kinds = [
         NewOrder("AAPL", OrderType.Limit, Side.Buy, 1, limit_price=10.0),
@@ -76,7 +80,8 @@ def main() -> int:
             def list_all(_: int, broker: Broker = broker) -> object:
                 return broker.list_orders()
 
-            per_call = _per_call_us(list_all, max(3, 20_000 // count))
+            assert len(broker.list_orders()) == count
+            per_call = _per_call_us(list_all, max(5, 50_000 // count))
             results["list_us_per_order"][str(count)] = round(per_call / count, 2)
         broker = _broker(Path(tmp), 0)
         order = NewOrder("AAPL", OrderType.Limit, Side.Buy, 1, limit_price=10.0)
