@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
+CREATE INDEX IF NOT EXISTS orders_by_parent ON orders (parent_id, seq) WHERE parent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id TEXT NOT NULL,
@@ -189,6 +190,10 @@ class SQLiteLedger:
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         rows = self._conn.execute(_WAITING, {"symbol": quote.symbol, "bid": quote.bid, "ask": quote.ask})
         return [_order_from(row) for row in rows.fetchall()]
+
+    def children_of(self, parent_id: str) -> list[Order]:
+        query = f"SELECT {_ORDER_COLUMNS} FROM orders WHERE parent_id = ? ORDER BY seq"
+        return [_order_from(row) for row in self._conn.execute(query, (parent_id,)).fetchall()]
 
     def add_execution(self, execution: Execution) -> None:
         self._conn.execute(
