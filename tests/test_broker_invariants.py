@@ -26,9 +26,15 @@ def new_orders(draw: st.DrawFn) -> NewOrder:
     order_type = draw(st.sampled_from(OrderType))
     limit = draw(prices) if order_type in (OrderType.Limit, OrderType.StopLimit) else None
     stop = draw(prices) if order_type in (OrderType.Stop, OrderType.StopLimit) else None
-    return NewOrder(
-        draw(st.sampled_from(SYMBOLS)), order_type, draw(st.sampled_from(Side)), draw(quantities), limit, stop
-    )
+    side = draw(st.sampled_from(Side))
+    take_profit, stop_loss = draw(st.one_of(st.just((None, None)), st.tuples(prices, prices)))
+    if take_profit is not None and stop_loss is not None:
+        if take_profit == stop_loss:
+            take_profit, stop_loss = None, None
+        elif (take_profit < stop_loss) == (side is Side.Buy):
+            take_profit, stop_loss = stop_loss, take_profit  # on the profitable side of the stop
+    symbol = draw(st.sampled_from(SYMBOLS))
+    return NewOrder(symbol, order_type, side, draw(quantities), limit, stop, take_profit, stop_loss)
 
 
 @st.composite
@@ -78,6 +84,14 @@ def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
     for symbol in SYMBOLS:
         held = positions[symbol].qty if symbol in positions else 0.0
         assert held == pytest.approx(signed[symbol], abs=1e-6)
+
+    # A bracket fills only after its parent, and never together with the other leg.
+    by_id = {order.id: order for order in broker.list_orders()}
+    for order in by_id.values():
+        if order.parent_id is not None and order.status is OrderStatus.Filled:
+            assert by_id[order.parent_id].status is OrderStatus.Filled
+            legs = [o for o in by_id.values() if o.parent_id == order.parent_id]
+            assert sum(leg.status is OrderStatus.Filled for leg in legs) == 1
 
     # No order is filled twice, and every filled order has exactly its one execution.
     fills = Counter(execution.order_id for execution in executions)

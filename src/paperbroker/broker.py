@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from paperbroker.engine import account as accounting
 from paperbroker.engine import orders
@@ -15,6 +15,7 @@ from paperbroker.engine.model import (
     Execution,
     NewOrder,
     Order,
+    OrderStatus,
     OrderType,
     Position,
     Quote,
@@ -65,9 +66,12 @@ class Broker:
             quote = ledger.get_quote(order.symbol)
             if order.type is OrderType.Market and quote is None:
                 order = orders.reject(order, f"No quote for {order.symbol}.", now)
-            else:
-                order = self._match(ledger, order, quote, now)
+                ledger.add_order(order)
+                return order
             ledger.add_order(order)
+            for bracket in orders.brackets(order, ledger.next_order_id, now):
+                ledger.add_order(bracket)
+            order = self._match(ledger, order, quote, now)
         return order
 
     def modify_order(
@@ -81,8 +85,12 @@ class Broker:
         with self.store.transaction() as ledger:
             order = self._existing(ledger, order_id)
             order = orders.modify(order, now, qty=qty, limit_price=limit_price, stop_price=stop_price)
-            order = self._match(ledger, order, ledger.get_quote(order.symbol), now)
             ledger.update_order(order)
+            if qty is not None:
+                for bracket in ledger.children_of(order.id):
+                    if bracket.status is OrderStatus.Inactive:
+                        ledger.update_order(replace(bracket, qty=qty, update_time=now))
+            order = self._match(ledger, order, ledger.get_quote(order.symbol), now)
         return order
 
     def cancel_order(self, order_id: str) -> Order:
@@ -90,6 +98,9 @@ class Broker:
         with self.store.transaction() as ledger:
             order = orders.cancel(self._existing(ledger, order_id), now)
             ledger.update_order(order)
+            for bracket in ledger.children_of(order.id):
+                if bracket.status is OrderStatus.Inactive:
+                    ledger.update_order(orders.cancel(bracket, now))
         return order
 
     def set_quote(self, symbol: str, bid: float, ask: float, last: float | None = None) -> Quote:
@@ -151,23 +162,47 @@ class Broker:
 
     def _apply_quote(self, ledger: Ledger, quote: Quote) -> None:
         ledger.put_quote(quote)
-        for order in ledger.orders_waiting_on(quote):
-            matched = self._match(ledger, order, quote, quote.time)
-            if matched != order:
-                ledger.update_order(matched)
+        for candidate in ledger.orders_waiting_on(quote):
+            # A fill earlier in this loop may have canceled a candidate (the other leg of a bracket).
+            order = ledger.get_order(candidate.id)
+            if order is not None:
+                self._match(ledger, order, quote, quote.time)
 
     def _match(self, ledger: Ledger, order: Order, quote: Quote | None, now: int) -> Order:
-        """Fill the order if the quote allows it, booking the execution, the position and the account."""
-        order, price = evaluate(order, quote)
-        if price is None:
+        """Fill a working order if the quote allows it, booking the execution, position and account.
+
+        The order is already in the ledger; what matching changes (a trigger, a fill) is written back,
+        and a fill sets its brackets working or cancels the other leg of its own bracket.
+        """
+        if order.status is not OrderStatus.Working:
             return order
-        order, execution = orders.fill(order, price, now, self.config.commission_per_unit)
+        matched, price = evaluate(order, quote)
+        if price is None:
+            if matched != order:
+                ledger.update_order(matched)
+            return matched
+        filled, execution = orders.fill(matched, price, now, self.config.commission_per_unit)
         position, realized = apply_fill(
-            ledger.get_position(order.symbol), order.symbol, order.side, execution.qty, price
+            ledger.get_position(filled.symbol), filled.symbol, filled.side, execution.qty, price
         )
-        ledger.put_position(order.symbol, position)
+        ledger.put_position(filled.symbol, position)
         ledger.add_execution(execution)
         account = ledger.get_account()
         assert account is not None, "the account is created with the broker"
         ledger.put_account(accounting.book_fill(account, execution, realized))
-        return order
+        ledger.update_order(filled)
+        self._after_fill(ledger, filled, quote, now)
+        return filled
+
+    def _after_fill(self, ledger: Ledger, filled: Order, quote: Quote | None, now: int) -> None:
+        for leg in ledger.children_of(filled.id):
+            bracket = ledger.get_order(leg.id)  # the first leg's fill may have canceled this one
+            if bracket is not None and bracket.status is OrderStatus.Inactive:
+                working = orders.activate(bracket, now)
+                ledger.update_order(working)
+                self._match(ledger, working, quote, now)
+        if filled.parent_id is not None:
+            for other_leg in ledger.children_of(filled.parent_id):
+                current = ledger.get_order(other_leg.id)
+                if current is not None and current.id != filled.id and not current.is_final:
+                    ledger.update_order(orders.cancel(current, now))

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 Place = Callable[..., str]
 SetQuote = Callable[[str, float, float], None]
-FILLED, REJECTED, WORKING, CANCELED = 2, 5, 6, 1
+FILLED, REJECTED, WORKING, CANCELED, INACTIVE = 2, 5, 6, 1, 3
 
 
 def get(client: TestClient, order_id: str) -> dict[str, Any]:
@@ -196,12 +196,53 @@ def test_a_body_of_another_media_type_is_a_415(client: TestClient) -> None:
     assert response.status_code == 415
 
 
-def test_bracket_orders_are_a_422(client: TestClient) -> None:
-    response = client.post(
-        "/broker/orders", json={"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "takeProfit": 9}
+def test_brackets_wait_inactive_then_work_when_the_parent_fills(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 101)
+    parent = place(symbol="AAPL", type=1, side=1, qty=5, limitPrice=99, takeProfit=110, stopLoss=95)
+    take_profit, stop_loss = [o for o in client.get("/broker/orders").json() if o.get("parentId") == parent]
+    assert (take_profit["type"], take_profit["side"], take_profit["limitPrice"], take_profit["status"]) == (
+        1,
+        -1,
+        110,
+        INACTIVE,
     )
+    assert (stop_loss["type"], stop_loss["stopPrice"], stop_loss["stopType"], stop_loss["status"]) == (
+        3,
+        95,
+        0,
+        INACTIVE,
+    )
+    assert take_profit["parentType"] == 1
+    assert get(client, parent)["takeProfit"] == 110
+    quote("AAPL", 98, 99)  # the parent fills; its brackets start working
+    assert [get(client, i)["status"] for i in (parent, take_profit["id"], stop_loss["id"])] == [
+        FILLED,
+        WORKING,
+        WORKING,
+    ]
+    quote("AAPL", 110, 111)  # the take-profit fills and cancels the stop-loss
+    assert [get(client, i)["status"] for i in (take_profit["id"], stop_loss["id"])] == [FILLED, CANCELED]
+    assert client.get("/broker/positions").json() == []
+    assert client.get("/broker/account").json()["realizedPnl"] == pytest.approx(5 * (110 - 99))
+
+
+def test_canceling_a_parent_cancels_its_inactive_brackets(client: TestClient, place: Place) -> None:
+    parent = place(symbol="AAPL", type=1, side=-1, qty=1, limitPrice=200, takeProfit=150, stopLoss=210)
+    client.delete(f"/broker/orders/{parent}")
+    statuses = [o["status"] for o in client.get("/broker/orders").json()]
+    assert statuses == [CANCELED, CANCELED, CANCELED]
+
+
+def test_brackets_on_the_wrong_side_and_trailing_stops_are_a_422(client: TestClient) -> None:
+    crossed = {"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "takeProfit": 90, "stopLoss": 95}
+    response = client.post("/broker/orders", json=crossed)
     assert response.status_code == 422
-    assert "Bracket" in response.json()["detail"]
+    assert "takeProfit must be above its stopLoss" in response.json()["detail"]
+    trailing = {"symbol": "AAPL", "type": 2, "side": 1, "qty": 1, "stopLoss": 95, "stopType": 1}
+    assert client.post("/broker/orders", json=trailing).status_code == 422
+    assert client.get("/broker/orders").json() == []
 
 
 def test_unknown_order_is_a_404(client: TestClient) -> None:

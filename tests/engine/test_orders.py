@@ -2,7 +2,7 @@ import pytest
 
 from paperbroker.engine import orders
 from paperbroker.engine.errors import InvalidTransition, UnacceptableRequest
-from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side
+from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side, StopType
 
 
 def limit_buy() -> NewOrder:
@@ -31,9 +31,29 @@ def test_each_order_type_carries_exactly_its_prices(
         orders.open_order(NewOrder("AAPL", order_type, Side.Buy, 1, limit, stop), "1", 0)
 
 
-def test_bracket_orders_are_refused_rather_than_ignored() -> None:
-    with pytest.raises(UnacceptableRequest, match="Bracket"):
-        orders.open_order(NewOrder("AAPL", OrderType.Market, Side.Buy, 1, take_profit=200), "1", 0)
+def test_brackets_are_inactive_exits_on_the_other_side() -> None:
+    new = NewOrder("AAPL", OrderType.Limit, Side.Buy, 10, limit_price=100, take_profit=110, stop_loss=95)
+    parent = orders.open_order(new, "1", 0)
+    ids = iter(["2", "3"])
+    take_profit, stop_loss = orders.brackets(parent, lambda: next(ids), now=0)
+    assert (take_profit.type, take_profit.side, take_profit.limit_price) == (OrderType.Limit, Side.Sell, 110)
+    assert (stop_loss.type, stop_loss.side, stop_loss.stop_price) == (OrderType.Stop, Side.Sell, 95)
+    assert {take_profit.status, stop_loss.status} == {OrderStatus.Inactive}
+    assert take_profit.parent_id == stop_loss.parent_id == "1"
+    assert orders.activate(take_profit, now=1).status is OrderStatus.Working
+
+
+def test_trailing_stops_and_crossed_brackets_are_refused() -> None:
+    with pytest.raises(UnacceptableRequest, match="Trailing"):
+        orders.open_order(
+            NewOrder("AAPL", OrderType.Market, Side.Buy, 1, stop_loss=9, stop_type=StopType.TrailingStop),
+            "1",
+            0,
+        )
+    with pytest.raises(UnacceptableRequest, match="below its stopLoss"):
+        orders.open_order(
+            NewOrder("AAPL", OrderType.Market, Side.Sell, 1, take_profit=9, stop_loss=8), "1", 0
+        )
 
 
 def test_fill_records_the_whole_quantity_at_one_price_with_commission() -> None:
@@ -54,7 +74,7 @@ def test_a_filled_order_cannot_fill_again() -> None:
 def test_cancel_moves_working_to_canceled_and_refuses_final_orders() -> None:
     canceled = orders.cancel(orders.open_order(limit_buy(), "1", 0), now=3)
     assert canceled.status is OrderStatus.Canceled
-    with pytest.raises(InvalidTransition, match="only a Working order can be canceled"):
+    with pytest.raises(InvalidTransition, match="only a Working or Inactive order can be canceled"):
         orders.cancel(canceled, now=4)
 
 

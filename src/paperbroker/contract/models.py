@@ -158,7 +158,7 @@ class PreOrder1(BaseModel):
     takeProfit: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the take-profit bracket (a Limit on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -167,7 +167,7 @@ class PreOrder1(BaseModel):
     stopLoss: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the stop-loss bracket (a Stop on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -182,7 +182,12 @@ class PreOrder1(BaseModel):
             le=1000000000.0,
         ),
     ] = None
-    stopType: StopType | None = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+        ),
+    ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
@@ -248,7 +253,7 @@ class PreOrder2(BaseModel):
     takeProfit: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the take-profit bracket (a Limit on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -257,7 +262,7 @@ class PreOrder2(BaseModel):
     stopLoss: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the stop-loss bracket (a Stop on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -272,7 +277,12 @@ class PreOrder2(BaseModel):
             le=1000000000.0,
         ),
     ] = None
-    stopType: StopType | None = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+        ),
+    ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
@@ -338,7 +348,7 @@ class PreOrder3(BaseModel):
     takeProfit: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the take-profit bracket (a Limit on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -347,7 +357,7 @@ class PreOrder3(BaseModel):
     stopLoss: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the stop-loss bracket (a Stop on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -362,7 +372,12 @@ class PreOrder3(BaseModel):
             le=1000000000.0,
         ),
     ] = None
-    stopType: StopType | None = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+        ),
+    ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
@@ -428,7 +443,7 @@ class PreOrder4(BaseModel):
     takeProfit: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the take-profit bracket (a Limit on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -437,7 +452,7 @@ class PreOrder4(BaseModel):
     stopLoss: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            description="Price of the stop-loss bracket (a Stop on the other side).",
             examples=[189.5],
             ge=1e-09,
             le=1000000000.0,
@@ -452,7 +467,12 @@ class PreOrder4(BaseModel):
             le=1000000000.0,
         ),
     ] = None
-    stopType: StopType | None = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+        ),
+    ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None

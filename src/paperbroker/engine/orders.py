@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from paperbroker.engine.errors import InvalidTransition, UnacceptableRequest
-from paperbroker.engine.model import Execution, NewOrder, Order, OrderStatus, OrderType
+from paperbroker.engine.model import (
+    Execution,
+    NewOrder,
+    Order,
+    OrderStatus,
+    OrderType,
+    ParentType,
+    Side,
+    StopType,
+)
 
 _NEEDS_LIMIT = frozenset({OrderType.Limit, OrderType.StopLimit})
 _NEEDS_STOP = frozenset({OrderType.Stop, OrderType.StopLimit})
+_PENDING = frozenset({OrderStatus.Working, OrderStatus.Inactive})
+"""Orders that can still be modified or canceled: working, or a bracket waiting for its parent to fill."""
 
 
 def check_prices(order_type: OrderType, limit_price: float | None, stop_price: float | None) -> None:
@@ -29,8 +41,7 @@ def open_order(new: NewOrder, order_id: str, now: int) -> Order:
     check_prices(new.type, new.limit_price, new.stop_price)
     if new.qty <= 0:
         raise UnacceptableRequest("The quantity must be positive.")
-    if new.take_profit is not None or new.stop_loss is not None:
-        raise UnacceptableRequest("Bracket orders (takeProfit, stopLoss) are not supported.")
+    check_brackets(new)
     return Order(
         id=order_id,
         symbol=new.symbol,
@@ -41,9 +52,59 @@ def open_order(new: NewOrder, order_id: str, now: int) -> Order:
         update_time=now,
         limit_price=new.limit_price,
         stop_price=new.stop_price,
+        take_profit=new.take_profit,
+        stop_loss=new.stop_loss,
         stop_type=new.stop_type,
         duration=new.duration,
     )
+
+
+def check_brackets(new: NewOrder) -> None:
+    """A take-profit lies on the profitable side of the stop-loss; trailing stops are not simulated."""
+    if new.stop_type is StopType.TrailingStop:
+        raise UnacceptableRequest("Trailing stops are not supported.")
+    if new.take_profit is None or new.stop_loss is None:
+        return
+    if new.side is Side.Buy and new.take_profit <= new.stop_loss:
+        raise UnacceptableRequest("A buy's takeProfit must be above its stopLoss.")
+    if new.side is Side.Sell and new.take_profit >= new.stop_loss:
+        raise UnacceptableRequest("A sell's takeProfit must be below its stopLoss.")
+
+
+def brackets(parent: Order, next_id: Callable[[], str], now: int) -> list[Order]:
+    """The exit orders of a parent with takeProfit / stopLoss: Inactive until the parent fills.
+
+    The take-profit is a limit and the stop-loss a stop, both on the other side for the parent's quantity;
+    when one fills, the other is canceled.
+    """
+    exits = []
+    exit_template = Order(
+        id="",
+        symbol=parent.symbol,
+        type=OrderType.Limit,
+        side=Side(-parent.side),
+        qty=parent.qty,
+        status=OrderStatus.Inactive,
+        update_time=now,
+        parent_id=parent.id,
+        parent_type=ParentType.Order,
+    )
+    if parent.take_profit is not None:
+        exits.append(replace(exit_template, id=next_id(), limit_price=parent.take_profit))
+    if parent.stop_loss is not None:
+        stop_type = parent.stop_type or StopType.StopLoss
+        stop = replace(exit_template, id=next_id(), type=OrderType.Stop, stop_price=parent.stop_loss)
+        exits.append(replace(stop, stop_type=stop_type))
+    return exits
+
+
+def activate(bracket: Order, now: int) -> Order:
+    """The parent filled: the bracket starts working."""
+    if bracket.status is not OrderStatus.Inactive:
+        raise InvalidTransition(
+            f"Order {bracket.id} is {bracket.status.name}; only an Inactive order activates."
+        )
+    return replace(bracket, status=OrderStatus.Working, update_time=now)
 
 
 def fill(order: Order, price: float, now: int, commission_per_unit: float) -> tuple[Order, Execution]:
@@ -69,9 +130,9 @@ def reject(order: Order, reason: str, now: int) -> Order:
 
 
 def cancel(order: Order, now: int) -> Order:
-    if order.status is not OrderStatus.Working:
+    if order.status not in _PENDING:
         raise InvalidTransition(
-            f"Order {order.id} is {order.status.name}; only a Working order can be canceled."
+            f"Order {order.id} is {order.status.name}; only a Working or Inactive order can be canceled."
         )
     return replace(order, status=OrderStatus.Canceled, update_time=now)
 
@@ -83,10 +144,10 @@ def modify(
     limit_price: float | None = None,
     stop_price: float | None = None,
 ) -> Order:
-    """Change what a working order asks for; the caller re-matches it against the market."""
-    if order.status is not OrderStatus.Working:
+    """Change what a pending order asks for; the caller re-matches a working one against the market."""
+    if order.status not in _PENDING:
         raise InvalidTransition(
-            f"Order {order.id} is {order.status.name}; only a Working order can be modified."
+            f"Order {order.id} is {order.status.name}; only a Working or Inactive order can be modified."
         )
     if qty is None and limit_price is None and stop_price is None:
         raise UnacceptableRequest("Nothing to modify: give qty, limitPrice or stopPrice.")
