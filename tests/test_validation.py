@@ -158,3 +158,11 @@ def test_responses_are_still_validated_in_full(service: tuple[TestClient, Path])
     assert response.status_code == 500
     assert "does not conform" in response.json()["detail"]
     assert "'2.qty'" in response.json()["detail"]
+
+
+def test_parameter_errors_name_the_parameter_without_a_schema_dump(tmp_path: Path) -> None:
+    app = create_app(Settings(db=str(tmp_path / "p.db"), market=False))
+    with TestClient(app, base_url="http://testserver/api/v1") as client:
+        detail = client.get("/broker/executions/a$").json()["detail"]
+        assert detail == "path parameter 'symbol': 'a$' does not match '^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$'"
+        assert client.get("/market/quotes").json()["detail"] == "Missing query parameter 'symbols'"

@@ -16,9 +16,20 @@ import jsonschema_rs
 import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
-from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, format_error_with_path
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator
+from connexion.json_schema import (
+    Draft4RequestValidator,
+    Draft4ResponseValidator,
+    format_error_with_path,
+)
+from connexion.utils import is_null, is_nullable
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+)
 from jsonschema import Draft4Validator, ValidationError
+from jsonschema.exceptions import best_match
 
 PARSED_BODY = "paperbroker.parsed_body"
 """Key in scope["extensions"] under which the validated request body is kept for the handler."""
@@ -179,7 +190,33 @@ class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
             )
 
 
+class ClearParameterValidator(ParameterValidator):
+    """Names the parameter and the reason, without the schema dump Connexion's message carries.
+
+    Valid values are checked by the schema compiled once; only a failure builds the explaining validator.
+    """
+
+    @staticmethod
+    def validate_parameter(
+        parameter_type: str, value: t.Any, param: dict[str, t.Any], param_name: str | None = None
+    ) -> str | None:
+        schema = param.get("schema", param)
+        if value is None:
+            missing = f"Missing {parameter_type} parameter '{param['name']}'"
+            return missing if param.get("required") else None
+        if is_nullable(param) and is_null(value):
+            return None
+        if compiled(schema, response=False).is_valid(value):
+            return None
+        error = best_match(
+            Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value)
+        )
+        if error is None:
+            return None
+        return f"{parameter_type} parameter '{param['name']}': {error.message}"
+
+
 def validator_map() -> dict[str, t.Any]:
     body = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": ClearJSONRequestBodyValidator})
     response = MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator})
-    return {**VALIDATOR_MAP, "body": body, "response": response}
+    return {**VALIDATOR_MAP, "parameter": ClearParameterValidator, "body": body, "response": response}
