@@ -1,0 +1,160 @@
+"""What every store promises, run against SQLite (a real file) and PostgreSQL (a real server, a fresh schema):
+round trips across a reopen, atomic transactions, the waiting-orders query, bracket children."""
+
+import pytest
+
+from paperbroker.engine.model import (
+    Account,
+    Duration,
+    Execution,
+    Order,
+    OrderStatus,
+    OrderType,
+    ParentType,
+    Position,
+    Quote,
+    Side,
+    StopType,
+)
+from paperbroker.store.base import Store
+from tests.store.conftest import OpenStore
+
+
+def working(
+    order_id: str, side: Side, type_: OrderType, limit: float | None = None, stop: float | None = None
+) -> Order:
+    return Order(order_id, "AAPL", type_, side, 1, OrderStatus.Working, 0, limit_price=limit, stop_price=stop)
+
+
+def test_everything_round_trips_across_a_reopen(open_store: OpenStore) -> None:
+    order = Order(
+        "1", "AAPL", OrderType.StopLimit, Side.Sell, 3, OrderStatus.Working, 5, limit_price=9, stop_price=10,
+        stop_type=StopType.StopLoss, duration=Duration("GTD", 1_795_000_000_123), triggered=True,
+        message="a note", take_profit=12.5, stop_loss=8.25,
+    )  # fmt: skip
+    execution = Execution("1", "AAPL", Side.Sell, 3, 9.5, 1_795_000_000_456, 0.03)
+    store = open_store()
+    with store.transaction() as ledger:
+        assert ledger.next_order_id() == "1"
+        ledger.add_order(order)
+        ledger.add_execution(execution)
+        ledger.put_position("AAPL", Position("AAPL", -3, 9.5))
+        ledger.put_account(Account("paper", "Paper", "USD", 1000, 5, 0.03))
+        ledger.put_quote(Quote("AAPL", 9, 9.1, 9.05, 6))
+    store.close()
+
+    reopened = open_store()
+    with reopened.transaction() as ledger:
+        assert ledger.get_order("1") == order
+        assert ledger.get_order("2") is None
+        assert ledger.list_executions("AAPL") == [execution]
+        assert ledger.list_executions("MSFT") == []
+        assert ledger.get_position("AAPL") == Position("AAPL", -3, 9.5)
+        assert ledger.list_positions() == [Position("AAPL", -3, 9.5)]
+        assert ledger.get_account() == Account("paper", "Paper", "USD", 1000, 5, 0.03)
+        assert ledger.get_quote("AAPL") == Quote("AAPL", 9, 9.1, 9.05, 6)
+        assert ledger.get_quote("MSFT") is None
+        assert ledger.list_quotes(["AAPL", "MSFT", "AAPL"]) == {"AAPL": Quote("AAPL", 9, 9.1, 9.05, 6)}
+        assert ledger.list_quotes([]) == {}
+        assert ledger.next_order_id() == "2"
+
+
+def test_updates_replace_what_was_stored(store: Store) -> None:
+    order = working("1", Side.Buy, OrderType.Limit, limit=100)
+    filled = Order(
+        "1", "AAPL", OrderType.Limit, Side.Buy, 1, OrderStatus.Filled, 7, filled_qty=1, avg_price=99.5,
+        limit_price=100,
+    )  # fmt: skip
+    with store.transaction() as ledger:
+        ledger.add_order(order)
+        ledger.update_order(filled)
+        ledger.put_account(Account("paper", "Paper", "USD", 1000))
+        ledger.put_account(Account("paper", "Paper", "USD", 1000, realized_pnl=-2, commissions=1))
+        ledger.put_quote(Quote("AAPL", 1, 2, 1.5, 1))
+        ledger.put_quote(Quote("AAPL", 3, 4, 3.5, 2))
+        ledger.put_position("AAPL", Position("AAPL", 1, 1))
+        ledger.put_position("AAPL", Position("AAPL", 2, 1.5))
+    with store.transaction() as ledger:
+        assert ledger.list_orders() == [filled]
+        assert ledger.orders_waiting_on(Quote("AAPL", 1, 2, 1.5, 3)) == []
+        assert ledger.get_account() == Account("paper", "Paper", "USD", 1000, -2, 1)
+        assert ledger.get_quote("AAPL") == Quote("AAPL", 3, 4, 3.5, 2)
+        assert ledger.list_positions() == [Position("AAPL", 2, 1.5)]
+
+
+def test_order_ids_are_unique_and_increasing(store: Store) -> None:
+    ids = []
+    for _ in range(5):
+        with store.transaction() as ledger:
+            ids.append(int(ledger.next_order_id()))
+    assert ids == sorted(set(ids))
+
+
+def test_a_failed_transaction_writes_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as ledger:
+        ledger.add_order(working("1", Side.Buy, OrderType.Limit, limit=1))
+        ledger.put_position("AAPL", Position("AAPL", 1, 1))
+        ledger.put_account(Account("paper", "Paper", "USD", 1000))
+        raise RuntimeError("boom")
+    with store.transaction() as ledger:
+        assert ledger.list_orders() == []
+        assert ledger.list_positions() == []
+        assert ledger.get_account() is None
+
+
+def test_flat_positions_are_deleted(store: Store) -> None:
+    with store.transaction() as ledger:
+        ledger.put_position("AAPL", Position("AAPL", 1, 1))
+        ledger.put_position("MSFT", Position("MSFT", -2, 3))
+        ledger.put_position("AAPL", None)
+        assert ledger.list_positions() == [Position("MSFT", -2, 3)]
+        assert ledger.get_position("AAPL") is None
+
+
+def test_orders_waiting_on_a_quote_are_only_those_it_may_fill(store: Store) -> None:
+    orders = [
+        working("buy-limit-hit", Side.Buy, OrderType.Limit, limit=100),
+        working("buy-limit-far", Side.Buy, OrderType.Limit, limit=90),
+        working("sell-limit-hit", Side.Sell, OrderType.Limit, limit=98),
+        working("sell-limit-far", Side.Sell, OrderType.Limit, limit=110),
+        working("buy-stop-hit", Side.Buy, OrderType.Stop, stop=99),
+        working("buy-stop-far", Side.Buy, OrderType.Stop, stop=105),
+        working("sell-stop-hit", Side.Sell, OrderType.Stop, stop=101),
+        working("sell-stop-far", Side.Sell, OrderType.Stop, stop=95),
+    ]
+    with store.transaction() as ledger:
+        for order in orders:
+            ledger.add_order(order)
+        ledger.add_order(
+            Order("done", "AAPL", OrderType.Limit, Side.Buy, 1, OrderStatus.Canceled, 0, limit_price=200)
+        )
+        ledger.add_order(
+            Order("other", "MSFT", OrderType.Limit, Side.Buy, 1, OrderStatus.Working, 0, limit_price=200)
+        )
+        waiting = ledger.orders_waiting_on(Quote("AAPL", 99, 100, 99.5, 0))
+    assert [order.id for order in waiting] == [
+        "buy-limit-hit",
+        "sell-limit-hit",
+        "buy-stop-hit",
+        "sell-stop-hit",
+    ]
+
+
+def test_children_of_an_order_are_its_bracket_orders_oldest_first(store: Store) -> None:
+    def child(order_id: str, parent: str, stop: float) -> Order:
+        return Order(
+            order_id, "AAPL", OrderType.Stop, Side.Sell, 1, OrderStatus.Inactive, 0, stop_price=stop,
+            parent_id=parent, parent_type=ParentType.Order,
+        )  # fmt: skip
+
+    with store.transaction() as ledger:
+        ledger.add_order(working("1", Side.Buy, OrderType.Limit, limit=100))
+        ledger.add_order(child("3", "1", 90))
+        ledger.add_order(working("4", Side.Buy, OrderType.Limit, limit=100))
+        ledger.add_order(child("2", "1", 95))
+        ledger.add_order(child("5", "4", 80))
+    with store.transaction() as ledger:
+        assert [order.id for order in ledger.children_of("1")] == ["3", "2"]
+        assert ledger.children_of("1")[0] == child("3", "1", 90)
+        assert [order.id for order in ledger.children_of("4")] == ["5"]
+        assert ledger.children_of("5") == []
