@@ -20,10 +20,12 @@ from paperbroker.contract import spec_path
 from paperbroker.drift import ContractDrift
 from paperbroker.engine.errors import BrokerError
 from paperbroker.fastpath import OrjsonJsonifier, decorate_handlers_once, lean_middlewares
+from paperbroker.market.leader import ticker_lock
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
 from paperbroker.middleware import AllowHeader, BodySizeLimit, ControlCharacterGuard
 from paperbroker.settings import Settings
+from paperbroker.store.base import Store
 from paperbroker.store.sqlite import SQLiteStore
 from paperbroker.validation import validator_map
 
@@ -48,7 +50,14 @@ def build_broker(settings: Settings) -> Broker:
         starting_cash=settings.starting_cash,
         commission_per_unit=settings.commission_per_unit,
     )
-    return Broker(SQLiteStore(settings.db), config)
+    store: Store
+    if settings.db.startswith(("postgresql://", "postgres://")):
+        from paperbroker.store.postgres import PostgresStore  # psycopg is loaded only when used
+
+        store = PostgresStore(settings.db)
+    else:
+        store = SQLiteStore(settings.db)
+    return Broker(store, config)
 
 
 def create_app(settings: Settings | None = None, broker: Broker | None = None) -> AsyncApp:
@@ -62,14 +71,17 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
         if market is None:
             yield
             return
-        tick(broker, market)
-        ticker = asyncio.create_task(run_ticker(broker, market, settings.market_interval))
+        lock = ticker_lock(broker.store)  # with several workers, only the lock's holder ticks
+        if lock.acquire():
+            tick(broker, market)
+        ticker = asyncio.create_task(run_ticker(broker, market, settings.market_interval, lock))
         try:
             yield
         finally:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+            lock.release()
 
     app = AsyncApp(__name__, lifespan=lifespan, jsonifier=OrjsonJsonifier(), middlewares=lean_middlewares())
     decorate_handlers_once(app)

@@ -15,18 +15,21 @@ from paperbroker.settings import Settings
 
 def _serve(args: argparse.Namespace) -> int:
     """Flags become PAPERBROKER_* variables so every uvicorn worker builds the same Settings."""
-    overrides = {"HOST": args.host, "PORT": args.port, "DB": args.db}
+    overrides = {"HOST": args.host, "PORT": args.port, "DB": args.db, "WORKERS": args.workers}
     if args.no_market:
         overrides["MARKET"] = "false"
     for name, value in overrides.items():
         if value is not None:
             os.environ[f"PAPERBROKER_{name}"] = str(value)
     settings = Settings.from_env()
+    if settings.workers > 1 and settings.db == ":memory:":
+        raise SystemExit("paperbroker serve: --workers needs a shared store, a SQLite file or PostgreSQL")
     uvicorn.run(
         "paperbroker.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
         log_level=args.log_level,
     )
     return 0
@@ -70,7 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the broker API over the paper-trading engine")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1, env PAPERBROKER_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000, env PAPERBROKER_PORT)")
-    serve.add_argument("--db", help="SQLite file, or :memory: (default ./paperbroker.db, env PAPERBROKER_DB)")
+    serve.add_argument(
+        "--db",
+        help="SQLite file, :memory:, or a postgresql:// URL (default ./paperbroker.db, env PAPERBROKER_DB)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes sharing the store; one ticks the market (default 1, env PAPERBROKER_WORKERS)",
+    )
     serve.add_argument(
         "--no-market", action="store_true", help="turn the simulated market off: only setQuote moves prices"
     )

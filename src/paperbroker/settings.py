@@ -26,7 +26,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     db: str = "paperbroker.db"
-    """SQLite file; ':memory:' keeps nothing on disk."""
+    """SQLite file (':memory:' keeps nothing on disk), or a postgresql:// URL to share one store."""
+    workers: int = 1
+    """uvicorn worker processes of `paperbroker serve`; they share the store and only one ticks the market."""
     market: bool = True
     """Run the simulated market; off, only setQuote moves prices."""
     market_symbols: tuple[str, ...] = ("AAPL", "MSFT", "GOOG", "TSLA", "EURUSD")

@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from paperbroker.broker import Broker
+from paperbroker.market.leader import TickerLock
 from paperbroker.market.simulated import RandomWalkMarket
 
 log = logging.getLogger(__name__)
@@ -16,11 +17,17 @@ def tick(broker: Broker, market: RandomWalkMarket) -> None:
     broker.set_quotes(market.next_quotes(current, broker.clock()))
 
 
-async def run_ticker(broker: Broker, market: RandomWalkMarket, interval: float) -> None:
-    """Tick until cancelled; a failed tick is logged and the next one tried, so the market never stops."""
+async def run_ticker(
+    broker: Broker, market: RandomWalkMarket, interval: float, lock: TickerLock | None = None
+) -> None:
+    """Tick until cancelled; a failed tick is logged and the next one tried, so the market never stops.
+
+    With a lock, only its holder ticks and the others keep asking for it, so N workers tick once, not N times.
+    """
     while True:
         await asyncio.sleep(interval)
         try:
-            tick(broker, market)
+            if lock is None or lock.acquire():
+                tick(broker, market)
         except Exception:
             log.exception("simulated market tick failed")

@@ -1,0 +1,61 @@
+"""One ticker per store: the lock each kind of store gives, and `serve --workers 2` over a SQLite file."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+import httpx
+
+from paperbroker.broker import Broker, BrokerConfig
+from paperbroker.market.leader import AlwaysHeld, FileLock, ticker_lock
+from paperbroker.store.sqlite import SQLiteStore
+from tests.live import running
+from tests.store.books import assert_books_agree
+
+
+def test_a_sqlite_file_has_one_ticker_at_a_time(tmp_path: Path) -> None:
+    first, second = SQLiteStore(tmp_path / "b.db"), SQLiteStore(tmp_path / "b.db")
+    mine, theirs = ticker_lock(first), ticker_lock(second)
+    assert isinstance(mine, FileLock)
+    assert mine.acquire()
+    assert mine.acquire()
+    assert not theirs.acquire()
+    mine.release()
+    assert theirs.acquire()
+    assert not mine.acquire()
+    theirs.release()
+
+
+def test_an_in_memory_store_always_ticks() -> None:
+    assert isinstance(ticker_lock(SQLiteStore(":memory:")), AlwaysHeld)
+
+
+def test_two_workers_share_a_sqlite_file(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    symbols = ("AAA", "BBB")
+    env = {
+        "PAPERBROKER_MARKET_SYMBOLS": ",".join(symbols),
+        "PAPERBROKER_MARKET_INTERVAL": "0.05",
+    }
+    placed: list[str] = []
+
+    def client(seed: int, base: str) -> None:
+        rng = random.Random(seed)
+        with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as http:
+            for _ in range(30):
+                body = {"symbol": rng.choice(symbols), "side": rng.choice([1, -1]), "qty": 1, "type": 2}
+                response = http.post("/broker/orders", json=body)
+                assert response.status_code == 201, response.text
+                placed.append(response.json()["orderId"])
+
+    with running("serve", ["--workers", "2", "--db", str(db)], env=env) as base:
+        threads = [threading.Thread(target=client, args=(seed, base)) for seed in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not FileLock(f"{db}.ticker.lock").acquire(), "a worker holds the ticker lock"
+    assert len(placed) == 120
+    assert_books_agree(Broker(SQLiteStore(db), BrokerConfig()), symbols, placed)
