@@ -125,6 +125,9 @@ class AllowHeader:
         await self.app(scope, receive, send_with_allow)
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 class ControlCharacterGuard:
     """A path with control characters (an encoded newline, say) is a 400, not a router 404."""
 
@@ -132,7 +135,7 @@ class ControlCharacterGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(ord(c) < 0x20 or ord(c) == 0x7F for c in scope["path"]):
+        if scope["type"] == "http" and _CONTROL_CHARACTER.search(scope["path"]):
             await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
             return
         await self.app(scope, receive, send)
