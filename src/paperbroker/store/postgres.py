@@ -107,8 +107,9 @@ ORDER BY seq
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-def _int4(value: int) -> int:
-    """crc32 as the signed 32-bit integer that pg_advisory_lock(int, int) takes."""
+def _schema_key(schema: str) -> int:
+    """The schema's crc32 as the signed 32-bit integer that pg_advisory_lock(int, int) takes."""
+    value = zlib.crc32(schema.encode())
     return value - 2**32 if value >= 2**31 else value
 
 
@@ -253,7 +254,7 @@ class PostgresStore:
         if schema is not None:
             self.connect_kwargs["options"] = f"-c search_path={schema}"
         self.schema_name = self._create_schema()
-        self.lock_key = _int4(zlib.crc32(self.schema_name.encode()))
+        self.lock_key = _schema_key(self.schema_name)
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             dsn,
             min_size=1,
@@ -269,7 +270,9 @@ class PostgresStore:
         return psycopg.connect(self.dsn, **self.connect_kwargs)
 
     def _create_schema(self) -> str:
-        """Idempotent, and serialized: concurrent `CREATE TABLE IF NOT EXISTS` can collide in the catalog."""
+        """Idempotent, and serialized: concurrent `CREATE TABLE IF NOT EXISTS` can collide in the catalog, and
+        `CREATE INDEX IF NOT EXISTS` locks its table even when the index exists, so the DDL also waits for the
+        transaction lock (else it deadlocks with a transaction that locks the tables the other way round)."""
         with self.connect() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_SCHEMA_INIT_LOCK,))
             if self.schema is not None:
@@ -277,8 +280,10 @@ class PostgresStore:
             row = conn.execute("SELECT current_schema()").fetchone()
             if row is None or row[0] is None:
                 raise RuntimeError("the search path names no existing schema: create it or pass schema=")
+            name = str(row[0])
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, _schema_key(name)))
             conn.execute(SCHEMA)
-            return str(row[0])
+            return name
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresLedger]:
