@@ -11,12 +11,21 @@ from paperbroker.engine.model import OrderStatus, Position
 from paperbroker.engine.positions import apply_fill
 
 
-def assert_books_agree(broker: Broker, symbols: tuple[str, ...], placed_ids: list[str]) -> None:
+def assert_books_agree(
+    broker: Broker, symbols: tuple[str, ...], placed_ids: list[str], exact: bool = True
+) -> None:
     """Every order id unique and stored once; every filled order one execution; positions and the account
-    equal a replay of the executions in the order they were booked (a lost update would break this)."""
+    equal a replay of the executions in the order they were booked (a lost update would break this).
+
+    `exact`: the placed orders are all the orders there are (False when brackets added exit orders)."""
     orders = broker.list_orders()
+    stored = [order.id for order in orders]
     assert len(placed_ids) == len(set(placed_ids)), "an order id was handed out twice"
-    assert sorted(order.id for order in orders) == sorted(placed_ids)
+    assert len(stored) == len(set(stored)), "an order id was stored twice"
+    if exact:
+        assert sorted(stored) == sorted(placed_ids)
+    else:
+        assert set(placed_ids) <= set(stored)
 
     executions = [e for symbol in symbols for e in broker.list_executions(symbol)]
     fills = Counter(execution.order_id for execution in executions)

@@ -23,15 +23,15 @@ def postgres_dsn() -> str:
     try:
         with psycopg.connect(dsn, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {dsn}: {error}\n"
-            "The PostgreSQL store's tests need a server: start one, or set PAPERBROKER_TEST_POSTGRES"
-            " to its URL"
-            " (PAPERBROKER_TEST_POSTGRES=skip turns them off).",
-            pytrace=False,
-        )
-    return dsn
+        return dsn
+    except psycopg.OperationalError as failure:
+        error = failure  # failed outside the except block, so the report is this message alone
+    pytest.fail(
+        f"PostgreSQL is not reachable at {dsn}: {error}\n"
+        "The PostgreSQL store's tests need a server: start one, or set PAPERBROKER_TEST_POSTGRES"
+        " to its URL (PAPERBROKER_TEST_POSTGRES=skip turns them off).",
+        pytrace=False,
+    )
 
 
 @contextmanager
