@@ -77,6 +77,8 @@ def brackets(parent: Order, next_id: Callable[[], str], now: int) -> list[Order]
     The take-profit is a limit and the stop-loss a stop, both on the other side for the parent's quantity;
     when one fills, the other is canceled.
     """
+    if parent.take_profit is None and parent.stop_loss is None:
+        return []
     exits = []
     exit_template = Order(
         id="",
