@@ -10,42 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 from paperbroker.contract import spec_path
+from paperbroker.process import running
 
 ROOT = spec_path().parents[1]
 CONFIG = ROOT / "schemathesis.toml"
 DEFAULT_SEED = 20261125
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the service exited with status {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(url, timeout=1.0):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise TimeoutError(f"the service did not answer {url} within {timeout:.0f} s")
 
 
 def cases_per_phase(events: Path) -> Counter[str]:
@@ -64,21 +42,14 @@ def run(seed: int, report_dir: Path, drift: str | None, extra: list[str]) -> int
     report_dir.mkdir(parents=True, exist_ok=True)
     events = report_dir / "events.ndjson"
     events.unlink(missing_ok=True)
-    port = _free_port()
+    env = {"PAPERBROKER_MARKET_INTERVAL": "0.2", "PAPERBROKER_DRIFT": drift or ""}
     with tempfile.TemporaryDirectory(prefix="paperbroker-fuzz-") as tmp:
-        env = {**os.environ, "PAPERBROKER_MARKET_INTERVAL": "0.2", "PAPERBROKER_DRIFT": drift or ""}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "paperbroker", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--db", str(Path(tmp) / "fuzz.db"), "--log-level", "warning"],
-            env=env,
-        )  # fmt: skip
-        try:
-            schema_url = f"http://127.0.0.1:{port}/api/v1/openapi.json"
-            _wait_until_up(schema_url, server, timeout=60)
+        args = ["--db", str(Path(tmp) / "fuzz.db"), "--log-level", "warning"]
+        with running("serve", args, env=env) as base:
             started = time.monotonic()
             schemathesis = str(Path(sys.executable).parent / "schemathesis")
             command = [
-                schemathesis, "--config-file", str(CONFIG), "run", schema_url,
+                schemathesis, "--config-file", str(CONFIG), "run", f"{base}/api/v1/openapi.json",
                 "--seed", str(seed), "--no-color",
                 "--report-junit-path", str(report_dir / "junit.xml"),
                 "--report-ndjson-path", str(events),
@@ -86,13 +57,6 @@ def run(seed: int, report_dir: Path, drift: str | None, extra: list[str]) -> int
             ]  # fmt: skip
             status = subprocess.run(command, cwd=ROOT, check=False).returncode
             elapsed = time.monotonic() - started
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
     counts = cases_per_phase(events)
     per_phase = ", ".join(f"{phase} {counts.get(phase, 0)}" for phase in PHASES)
     print(

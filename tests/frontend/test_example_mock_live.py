@@ -18,7 +18,7 @@ CHECKS = "status_code_conformance,content_type_conformance,response_schema_confo
 def test_schemathesis_finds_every_example_answer_conformant(tmp_path: Path) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text("")  # its own settings: not the repository's fuzzing configuration
-    with running("mock", ["--examples"], tmp_path / "mock.log") as base:
+    with running("mock", ["--examples"], log=tmp_path / "mock.log") as base:
         result = subprocess.run(
             [
                 str(BIN / "schemathesis"),

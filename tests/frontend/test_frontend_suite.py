@@ -62,7 +62,7 @@ def test_adapter_and_suite_typecheck_strictly() -> None:
 
 
 def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
-    with running("mock", [], tmp_path / "mock.log") as base:
+    with running("mock", [], log=tmp_path / "mock.log") as base:
         result, summary = run_suite(base, tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
@@ -71,7 +71,7 @@ def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
 
 def test_passes_against_the_real_service(tmp_path: Path) -> None:
     db = tmp_path / "broker.db"
-    with running("serve", ["--db", str(db)], tmp_path / "serve.log") as base:
+    with running("serve", ["--db", str(db)], log=tmp_path / "serve.log") as base:
         result, summary = run_suite(base, tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
@@ -80,7 +80,7 @@ def test_passes_against_the_real_service(tmp_path: Path) -> None:
 
 def test_fails_against_the_stub(tmp_path: Path) -> None:
     """The red phase: the contract alone answers 501 to everything, so every case must fail."""
-    with running("stub", [], tmp_path / "stub.log") as base:
+    with running("stub", [], log=tmp_path / "stub.log") as base:
         result, summary = run_suite(base, tmp_path / "report.json")
     assert result.returncode != 0
     assert (summary["numTotalTests"], summary["numFailedTests"]) == (CASES, CASES)
