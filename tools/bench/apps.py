@@ -18,11 +18,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from paperbroker.api.orders import new_order
 from paperbroker.api.serialize import order_json
 from paperbroker.app import create_app
 from paperbroker.broker import Broker
 from paperbroker.contract import models
-from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
+from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.settings import Settings
 from paperbroker.store.sqlite import SQLiteStore
 
@@ -44,21 +45,7 @@ def fastapi_peer() -> FastAPI:
 
     @app.post(PREFIX, status_code=201, response_model=models.PlaceOrderResult)
     async def place_order(body: models.PreOrder) -> dict[str, str]:
-        pre = body.root
-        order = broker.place_order(
-            NewOrder(
-                symbol=pre.symbol,
-                type=OrderType(int(pre.type)),
-                side=Side(int(pre.side)),
-                qty=pre.qty,
-                limit_price=pre.limitPrice,
-                stop_price=pre.stopPrice,
-                take_profit=pre.takeProfit,
-                stop_loss=pre.stopLoss,
-                stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
-                duration=None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime),
-            )
-        )
+        order = broker.place_order(new_order(body.root))
         return {"orderId": order.id}
 
     @app.get(PREFIX, response_model=list[models.PlacedOrder], response_model_exclude_none=True)

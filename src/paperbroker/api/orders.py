@@ -9,9 +9,11 @@ from paperbroker.broker import Broker
 from paperbroker.contract import models
 from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
 
+PreOrder = models.PreOrder1 | models.PreOrder2 | models.PreOrder3 | models.PreOrder4
 
-def _new_order(body: dict[str, Any]) -> NewOrder:
-    pre = models.PreOrder.model_validate(body).root
+
+def new_order(pre: PreOrder) -> NewOrder:
+    """A validated PreOrder in the engine's terms."""
     duration = None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime)
     return NewOrder(
         symbol=pre.symbol,
@@ -28,7 +30,7 @@ def _new_order(body: dict[str, Any]) -> NewOrder:
 
 
 async def place_order(broker: Broker, body: dict[str, Any]) -> JsonResponse:
-    order = broker.place_order(_new_order(body))
+    order = broker.place_order(new_order(models.PreOrder.model_validate(body).root))
     return respond({"orderId": order.id}, 201)
 
 
