@@ -118,23 +118,23 @@ class Broker:
                 self._apply_quote(ledger, quote)
 
     def get_order(self, order_id: str) -> Order:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             return self._existing(ledger, order_id)
 
     def list_orders(self) -> list[Order]:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             return ledger.list_orders()
 
     def list_positions(self) -> list[Position]:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             return ledger.list_positions()
 
     def list_executions(self, symbol: str) -> list[Execution]:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             return ledger.list_executions(symbol)
 
     def get_quotes(self, symbols: Sequence[str]) -> list[Quote]:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             found = ledger.list_quotes(symbols)
         missing = [symbol for symbol in dict.fromkeys(symbols) if symbol not in found]
         if missing:
@@ -142,11 +142,11 @@ class Broker:
         return [found[symbol] for symbol in symbols]
 
     def current_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             return ledger.list_quotes(symbols)
 
     def account_summary(self) -> accounting.AccountSummary:
-        with self.store.transaction() as ledger:
+        with self.store.snapshot() as ledger:
             account = ledger.get_account()
             assert account is not None, "the account is created with the broker"
             positions = ledger.list_positions()

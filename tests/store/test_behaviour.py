@@ -158,3 +158,14 @@ def test_children_of_an_order_are_its_bracket_orders_oldest_first(store: Store) 
         assert ledger.children_of("1")[0] == child("3", "1", 90)
         assert [order.id for order in ledger.children_of("4")] == ["5"]
         assert ledger.children_of("5") == []
+
+
+def test_a_snapshot_reads_what_transactions_committed(store: Store) -> None:
+    with store.transaction() as ledger:
+        ledger.add_order(working("1", Side.Buy, OrderType.Limit, limit=1))
+    with store.snapshot() as ledger:
+        assert [order.id for order in ledger.list_orders()] == ["1"]
+    with store.transaction() as ledger:  # a snapshot leaves nothing open behind it
+        ledger.add_order(working("2", Side.Buy, OrderType.Limit, limit=1))
+    with store.snapshot() as ledger:
+        assert [order.id for order in ledger.list_orders()] == ["1", "2"]

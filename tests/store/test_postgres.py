@@ -174,3 +174,34 @@ def test_two_workers_serve_one_set_of_books_and_one_market(pg_dsn: str, pg_schem
     broker = Broker(store, CONFIG)
     assert_books_agree(broker, SYMBOLS, placed)
     store.close()
+
+
+def test_a_snapshot_does_not_wait_for_a_writer(pg_dsn: str, pg_schema: str) -> None:
+    store = PostgresStore(pg_dsn, schema=pg_schema)
+    writing = threading.Event()
+    release = threading.Event()
+
+    def long_write() -> None:
+        with store.transaction():
+            writing.set()
+            release.wait(timeout=10)
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    try:
+        assert writing.wait(timeout=10)
+        done = threading.Event()
+
+        def read_all() -> None:
+            with store.snapshot() as ledger:
+                ledger.list_orders()
+            done.set()
+
+        read = threading.Thread(target=read_all)
+        read.start()
+        assert done.wait(timeout=5), "a snapshot queued behind the writer's lock"
+        read.join()
+    finally:
+        release.set()
+        writer.join()
+        store.close()

@@ -291,6 +291,13 @@ class PostgresStore:
             conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, self.lock_key))
             yield PostgresLedger(conn)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresLedger]:
+        """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield PostgresLedger(conn)
+
     def close(self) -> None:
         self._pool.close()
 

@@ -309,6 +309,16 @@ class SQLiteStore:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[SQLiteLedger]:
+        """A deferred transaction: under WAL it reads a snapshot without taking the write lock."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield SQLiteLedger(self._conn)
+            finally:
+                self._conn.execute("ROLLBACK")
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
