@@ -14,6 +14,7 @@ from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side
 from paperbroker.engine.positions import mark_price
+from paperbroker.store.base import Store
 from paperbroker.store.sqlite import SQLiteStore
 
 SYMBOLS = ("AAA", "BBB")
@@ -51,28 +52,32 @@ actions = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(actions, min_size=1, max_size=40))
-def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
+def run_steps(store: Store, steps: list[tuple[Any, ...]]) -> tuple[Broker, list[str]]:
+    """Replay the steps on a broker over the store; returns it and the ids of the orders placed."""
     ticks = count(1)
-    broker = Broker(
-        SQLiteStore(":memory:"), BrokerConfig(commission_per_unit=0.01), clock=lambda: next(ticks)
-    )
+    broker = Broker(store, BrokerConfig(commission_per_unit=0.01), clock=lambda: next(ticks))
     for symbol in SYMBOLS:
         broker.set_quote(symbol, 100.0, 100.1)
+    placed: list[str] = []
     for step in steps:
         try:
             if step[0] == "place":
-                broker.place_order(step[1])
+                placed.append(broker.place_order(step[1]).id)
             elif step[0] == "quote":
-                symbol, bid, ask = step[1]
-                broker.set_quote(symbol, bid, ask)
+                broker.set_quote(*step[1])
             elif step[0] == "cancel":
                 broker.cancel_order(str(step[1]))
             else:
                 broker.modify_order(str(step[1]), qty=step[2])
         except BrokerError:
             pass  # unknown ids and final orders are refused; the books must still agree
+    return broker, placed
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(actions, min_size=1, max_size=40))
+def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
+    broker, _ = run_steps(SQLiteStore(":memory:"), steps)
 
     executions = [e for symbol in SYMBOLS for e in broker.list_executions(symbol)]
     positions = {p.symbol: p for p in broker.list_positions()}
