@@ -10,9 +10,10 @@ the previous holder committed.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,8 +21,8 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from paperbroker.engine.model import Account, Execution, Order, Position, Quote, Side
-from paperbroker.store.sqlite import _ORDER_COLUMNS, _order_from, _order_row
+from paperbroker.engine.model import Order, Quote
+from paperbroker.store.sql import ORDER_COLUMNS, SQLLedger, order_from
 
 # Advisory locks are per database; the first key says what is locked, the second which schema.
 _TRANSACTION_LOCK = 0x70627478  # "pbtx"
@@ -90,9 +91,9 @@ CREATE TABLE IF NOT EXISTS quotes (
 """
 
 # One index range per (side, trigger kind), as in the SQLite store: a quote reads only the orders it can fill.
-_BRANCH = f"SELECT seq, {_ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol = %(symbol)s"
+_BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol = %(symbol)s"
 _WAITING = f"""
-SELECT {_ORDER_COLUMNS} FROM (
+SELECT {ORDER_COLUMNS} FROM (
     {_BRANCH} AND side = 1 AND trigger_kind = 1 AND trigger_price >= %(ask)s
     UNION ALL
     {_BRANCH} AND side = 1 AND trigger_kind = 2 AND trigger_price <= %(ask)s
@@ -113,126 +114,27 @@ def _schema_key(schema: str) -> int:
     return value - 2**32 if value >= 2**31 else value
 
 
-class PostgresLedger:
+@functools.lru_cache(maxsize=256)
+def _format_style(query: str) -> str:
+    """The shared queries' `?` placeholders as psycopg's `%s` (none of them holds a literal `?` or `%`)."""
+    return query.replace("?", "%s")
+
+
+class PostgresLedger(SQLLedger):
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._conn = conn
 
-    def _one(self, query: str, params: Any = None) -> tuple[Any, ...] | None:
-        return self._conn.execute(query, params).fetchone()
-
-    def _all(self, query: str, params: Any = None) -> list[tuple[Any, ...]]:
-        return self._conn.execute(query, params).fetchall()
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        return self._conn.execute(_format_style(query), params)
 
     def next_order_id(self) -> str:
-        row = self._one("SELECT nextval('order_ids')")
+        row = self._conn.execute("SELECT nextval('order_ids')").fetchone()
         assert row is not None
         return str(row[0])
 
-    def add_order(self, order: Order) -> None:
-        marks = ", ".join(["%s"] * 22)
-        self._conn.execute(f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES ({marks})", _order_row(order))
-
-    def update_order(self, order: Order) -> None:
-        assignments = ", ".join(f"{column.strip()} = %s" for column in _ORDER_COLUMNS.split(",")[1:])
-        row = _order_row(order)
-        self._conn.execute(f"UPDATE orders SET {assignments} WHERE id = %s", (*row[1:], row[0]))
-
-    def get_order(self, order_id: str) -> Order | None:
-        row = self._one(f"SELECT {_ORDER_COLUMNS} FROM orders WHERE id = %s", (order_id,))
-        return None if row is None else _order_from(row)
-
-    def list_orders(self) -> list[Order]:
-        return [_order_from(row) for row in self._all(f"SELECT {_ORDER_COLUMNS} FROM orders ORDER BY seq")]
-
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
-        rows = self._all(_WAITING, {"symbol": quote.symbol, "bid": quote.bid, "ask": quote.ask})
-        return [_order_from(row) for row in rows]
-
-    def children_of(self, parent_id: str) -> list[Order]:
-        query = f"SELECT {_ORDER_COLUMNS} FROM orders WHERE parent_id = %s ORDER BY seq"
-        return [_order_from(row) for row in self._all(query, (parent_id,))]
-
-    def add_execution(self, execution: Execution) -> None:
-        self._conn.execute(
-            "INSERT INTO executions (order_id, symbol, side, qty, price, time, commission)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (
-                execution.order_id,
-                execution.symbol,
-                int(execution.side),
-                execution.qty,
-                execution.price,
-                execution.time,
-                execution.commission,
-            ),
-        )
-
-    def list_executions(self, symbol: str) -> list[Execution]:
-        rows = self._all(
-            "SELECT order_id, symbol, side, qty, price, time, commission FROM executions"
-            " WHERE symbol = %s ORDER BY seq",
-            (symbol,),
-        )
-        return [
-            Execution(oid, sym, Side(side), qty, price, t, c) for oid, sym, side, qty, price, t, c in rows
-        ]
-
-    def get_position(self, symbol: str) -> Position | None:
-        row = self._one("SELECT qty, avg_price FROM positions WHERE symbol = %s", (symbol,))
-        return None if row is None else Position(symbol, row[0], row[1])
-
-    def put_position(self, symbol: str, position: Position | None) -> None:
-        if position is None:
-            self._conn.execute("DELETE FROM positions WHERE symbol = %s", (symbol,))
-            return
-        self._conn.execute(
-            "INSERT INTO positions (symbol, qty, avg_price) VALUES (%s, %s, %s)"
-            " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price",
-            (symbol, position.qty, position.avg_price),
-        )
-
-    def list_positions(self) -> list[Position]:
-        rows = self._all("SELECT symbol, qty, avg_price FROM positions ORDER BY symbol")
-        return [Position(symbol, qty, avg) for symbol, qty, avg in rows]
-
-    def get_account(self) -> Account | None:
-        row = self._one("SELECT id, name, currency, starting_cash, realized_pnl, commissions FROM account")
-        return None if row is None else Account(*row)
-
-    def put_account(self, account: Account) -> None:
-        self._conn.execute(
-            "INSERT INTO account (id, name, currency, starting_cash, realized_pnl, commissions)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-            " currency = excluded.currency, starting_cash = excluded.starting_cash,"
-            " realized_pnl = excluded.realized_pnl, commissions = excluded.commissions",
-            (
-                account.id,
-                account.name,
-                account.currency,
-                account.starting_cash,
-                account.realized_pnl,
-                account.commissions,
-            ),
-        )
-
-    def get_quote(self, symbol: str) -> Quote | None:
-        row = self._one("SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol = %s", (symbol,))
-        return None if row is None else Quote(*row)
-
-    def put_quote(self, quote: Quote) -> None:
-        self._conn.execute(
-            "INSERT INTO quotes (symbol, bid, ask, last, time) VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (symbol) DO UPDATE SET bid = excluded.bid, ask = excluded.ask,"
-            " last = excluded.last, time = excluded.time",
-            (quote.symbol, quote.bid, quote.ask, quote.last, quote.time),
-        )
-
-    def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
-        wanted = list(dict.fromkeys(symbols))
-        if not wanted:
-            return {}
-        rows = self._all("SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol = ANY(%s)", (wanted,))
-        return {row[0]: Quote(*row) for row in rows}
+        rows = self._conn.execute(_WAITING, {"symbol": quote.symbol, "bid": quote.bid, "ask": quote.ask})
+        return [order_from(row) for row in rows.fetchall()]
 
 
 class PostgresStore:
