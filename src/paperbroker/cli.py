@@ -35,28 +35,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stub(args: argparse.Namespace) -> int:
+def _run_app(factory: str, args: argparse.Namespace) -> int:
+    """Serve an app factory in one process, with host and port from the flags."""
     uvicorn.run(
-        "paperbroker.app:create_stub_app",
-        factory=True,
-        host=args.host or "127.0.0.1",
-        port=args.port or 8000,
-        log_level=args.log_level,
+        factory, factory=True, host=args.host or "127.0.0.1", port=args.port or 8000, log_level=args.log_level
     )
     return 0
+
+
+def _stub(args: argparse.Namespace) -> int:
+    return _run_app("paperbroker.app:create_stub_app", args)
 
 
 def _mock(args: argparse.Namespace) -> int:
     """Example mode answers from the spec's examples; stateful mode is the engine over an in-memory store."""
     factory = "create_example_app" if args.examples else "create_stateful_app"
-    uvicorn.run(
-        f"paperbroker.mock:{factory}",
-        factory=True,
-        host=args.host or "127.0.0.1",
-        port=args.port or 8000,
-        log_level=args.log_level,
-    )
-    return 0
+    return _run_app(f"paperbroker.mock:{factory}", args)
 
 
 def _codegen(args: argparse.Namespace) -> int:
