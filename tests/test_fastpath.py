@@ -13,37 +13,46 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import starlette.requests
 from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncOperation
-from connexion.decorators.main import ASGIDecorator, BaseDecorator
-from connexion.decorators.parameter import BaseParameterDecorator
+from connexion.decorators import parameter
+from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import RoutedMiddleware
 from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
 from connexion.middleware.response_validation import ResponseValidationAPI, ResponseValidationOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.uri_parsing import AbstractURIParser
+from connexion.utils import inspect_function_arguments
 from starlette.testclient import TestClient
 
-from paperbroker import fastpath
+from paperbroker import api, fastpath
+from paperbroker import app as app_module
 from paperbroker.app import create_app
 from paperbroker.settings import Settings
 
-# fastpath.py relies on exactly these Connexion and Starlette internals (it re-implements or bypasses them).
+# fastpath.py relies on exactly these Connexion internals: it calls, subclasses or stands in for them.
 # If one changes, re-read it, re-check fastpath.py against it, then record the new digest here.
 PATCHED: list[tuple[Any, str]] = [
-    (ASGIDecorator.__call__, "7397ac94437e4d7e"),
-    (BaseDecorator.decorate, "ecc6529a18274fda"),
-    (BaseParameterDecorator.__init__, "a2ab5462f60aa23a"),
+    (AsyncOperation.__call__, "5435ed498983193d"),
     (AsyncOperation.fn.fget, "9cad70e32840c9ec"),
     (AsyncApi.make_operation, "555eaf3ca12397b1"),
     (AsyncApp.__init__, "624f5070177b0d80"),
-    (ConnexionRequest.json, "f828d7e48f970ae7"),
-    (starlette.requests.Request.json, "49b2c23705a41dec"),
+    (RoutedMiddleware.__call__, "10e95f7a2d823872"),
+    (AsyncParameterDecorator.__call__, "c3223e31eb92742e"),
+    (parameter.prep_kwargs, "46eb57dd9685e1c4"),
+    (parameter.get_arguments, "b2912a96f0107039"),
+    (parameter._get_path_arguments, "dce2f42b8282c286"),
+    (parameter._get_query_arguments, "77f3e0a63d78d965"),
+    (parameter._get_body_argument, "ad0202326b99a5b7"),
+    (parameter.pythonic, "70c5c689dec99744"),
+    (parameter.sanitized, "8ee876388896618b"),
+    (inspect_function_arguments, "1359001a695ff9f6"),
+    (ConnexionRequest.path_params.fget, "546382a52e95ac2f"),
+    (ConnexionRequest.query_params.fget, "f01f735c6643fe68"),
     (RequestValidationOperation.__call__, "af472716211911b9"),
     (RequestValidationAPI.make_operation, "55b32cb8b0ab229e"),
     (ResponseValidationOperation.__call__, "45cd2dccb7cf4b6c"),
     (ResponseValidationAPI.make_operation, "770d433c2951acf6"),
-    (BaseDecorator.uri_parser.fget, "140072be21d36da0"),
     (AbstractURIParser.__init__, "1df20ff67036c6cb"),
     (SwaggerUIMiddleware.__call__, "63d1a07033fd923d"),
 ]
@@ -73,21 +82,89 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 ORDER = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 2}
 
 
-def test_handlers_are_decorated_once_per_operation(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+def _normalised(response: Any) -> tuple[int, str, Any]:
+    """Status, content type and body, without the clock's readings (the two apps run one after the other)."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in {"updateTime", "time"}}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    body = strip(response.json()) if response.content else None
+    return response.status_code, response.headers.get("content-type", ""), body
+
+
+# Every operation, with path and query parameters, bodies, and the errors each can answer.
+SCRIPT: list[tuple[str, str, Any]] = [
+    ("PUT", "/sim/quotes/AAPL", {"bid": 99.5, "ask": 100.5}),
+    ("PUT", "/sim/quotes/MSFT", {"bid": 10, "ask": 11, "last": 10.5}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 2, "side": 1, "qty": 3}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": 1, "qty": 2, "limitPrice": 90}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": -1, "qty": 1, "limitPrice": 200,
+                                "duration": {"type": "GTC"}}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1}),
+    ("POST", "/broker/orders", {"symbol": "NOPE", "type": 2, "side": 1, "qty": 1}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 3, "side": 1, "qty": 1, "stopPrice": 101,
+                                "stopType": 1}),
+    ("PUT", "/broker/orders/2", {"qty": 5, "limitPrice": 91}),
+    ("PUT", "/broker/orders/1", {"qty": 5}),
+    ("GET", "/broker/orders/2", None),
+    ("GET", "/broker/orders/999", None),
+    ("DELETE", "/broker/orders/3", None),
+    ("DELETE", "/broker/orders/3", None),
+    ("GET", "/broker/orders", None),
+    ("GET", "/broker/positions", None),
+    ("GET", "/broker/executions/AAPL", None),
+    ("GET", "/broker/executions/MSFT", None),
+    ("GET", "/broker/account", None),
+    ("GET", "/market/quotes?symbols=AAPL,MSFT", None),
+    ("GET", "/market/quotes?symbols=MSFT&symbols=AAPL", None),
+    ("GET", "/market/quotes?symbols=ZZZ", None),
+    ("GET", "/market/quotes", None),
+    ("GET", "/market/quotes?symbols=AAPL&extra=1", None),
+]  # fmt: skip
+
+
+def _play(app: Any) -> list[tuple[int, str, Any]]:
+    with TestClient(app, base_url="http://t/api/v1") as test_client:
+        return [_normalised(test_client.request(m, path, json=body)) for m, path, body in SCRIPT]
+
+
+def test_bound_operations_answer_as_connexions_own_decorators_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[Any] = []
-    decorate = fastpath._DecorateOnce.decorate
+    bound = _play(create_app(Settings(db=str(tmp_path / "bound.db"), market=False)))
+    monkeypatch.setattr(app_module, "bind_operations_once", lambda app: app)
+    stock = create_app(Settings(db=str(tmp_path / "stock.db"), market=False))
+    assert not any(isinstance(op, fastpath._BoundOperation) for op in _operations(stock))
+    assert _play(stock) == bound
+    assert {status for status, _, _ in bound} >= {200, 201, 400, 404, 409, 422}
 
-    def counting(self: Any, function: Any) -> Any:
-        calls.append(function)
-        return decorate(self, function)
 
-    monkeypatch.setattr(fastpath._DecorateOnce, "decorate", counting)
-    for _ in range(3):
-        assert client.post("/broker/orders", json=ORDER).status_code == 201
-        assert client.get("/broker/orders").status_code == 200
-    assert len(calls) == 2
+def _operations(app: Any) -> list[Any]:
+    return [
+        op for apis in app._middleware_app.apis.values() for api in apis for op in api.operations.values()
+    ]
+
+
+def test_each_operation_is_bound_once_at_start(client: TestClient) -> None:
+    operations = _operations(client.app)
+    assert len(operations) == 10
+    assert all(isinstance(op, fastpath._BoundOperation) for op in operations)
+
+
+def test_a_handler_that_does_not_take_what_its_operation_declares_fails_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def get_order(broker: Any, id: str) -> Any:  # the spec names it orderId
+        raise AssertionError("never called")
+
+    monkeypatch.setitem(api.HANDLERS, "getOrder", get_order)
+    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False))
+    with pytest.raises(ValueError, match=r"getOrder: the handler takes \['id'\].*\['order_id'\]"):
+        TestClient(app).__enter__()  # the stack, and its operations, are built as the app starts
 
 
 def test_the_body_is_parsed_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
 from paperbroker.drift import ContractDrift
 from paperbroker.engine.errors import BrokerError
-from paperbroker.fastpath import OrjsonJsonifier, decorate_handlers_once, lean_middlewares
+from paperbroker.fastpath import OrjsonJsonifier, bind_operations_once, lean_middlewares
 from paperbroker.market.leader import ticker_lock
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
             lock.release()
 
     app = AsyncApp(__name__, lifespan=lifespan, jsonifier=OrjsonJsonifier(), middlewares=lean_middlewares())
-    decorate_handlers_once(app)
+    bind_operations_once(app)
     app.add_api(
         spec_path(),
         resolver=_resolver(bind_handlers(broker)),
