@@ -23,7 +23,7 @@ from paperbroker.api.serialize import order_json
 from paperbroker.app import create_app
 from paperbroker.broker import Broker
 from paperbroker.contract import models
-from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
 from paperbroker.settings import Settings
 from paperbroker.store.sqlite import SQLiteStore
 
@@ -45,7 +45,7 @@ def fastapi_peer() -> FastAPI:
 
     @app.post(PREFIX, status_code=201, response_model=models.PlaceOrderResult)
     async def place_order(body: models.PreOrder) -> dict[str, str]:
-        order = broker.place_order(new_order(body.root))
+        order = broker.place_order(_new_order(body.root))
         return {"orderId": order.id}
 
     @app.get(PREFIX, response_model=list[models.PlacedOrder], response_model_exclude_none=True)
@@ -55,6 +55,22 @@ def fastapi_peer() -> FastAPI:
     return app
 
 
+def _new_order(pre: models.PreOrder1 | models.PreOrder2 | models.PreOrder3 | models.PreOrder4) -> NewOrder:
+    """The peer's own mapping: a code-first service reads its validated pydantic model."""
+    return NewOrder(
+        symbol=pre.symbol,
+        type=OrderType(int(pre.type)),
+        side=Side(int(pre.side)),
+        qty=pre.qty,
+        limit_price=pre.limitPrice,
+        stop_price=pre.stopPrice,
+        take_profit=pre.takeProfit,
+        stop_loss=pre.stopLoss,
+        stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
+        duration=None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime),
+    )
+
+
 def starlette_ceiling() -> Starlette:
     """No validation, no models: how fast the same broker can be served at all."""
     broker = Broker(SQLiteStore(_db()))
@@ -62,16 +78,7 @@ def starlette_ceiling() -> Starlette:
     async def orders(request: Request) -> JSONResponse:
         if request.method == "POST":
             body = await request.json()
-            order = broker.place_order(
-                NewOrder(
-                    symbol=body["symbol"],
-                    type=OrderType(body["type"]),
-                    side=Side(body["side"]),
-                    qty=body["qty"],
-                    limit_price=body.get("limitPrice"),
-                    stop_price=body.get("stopPrice"),
-                )
-            )
+            order = broker.place_order(new_order(body))
             return JSONResponse({"orderId": order.id}, status_code=201)
         return JSONResponse([order_json(order) for order in broker.list_orders()])
 

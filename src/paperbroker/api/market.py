@@ -6,7 +6,6 @@ from typing import Any
 
 from paperbroker.api.serialize import JsonResponse, quote_json, respond
 from paperbroker.broker import Broker
-from paperbroker.contract import models
 
 
 async def get_quotes(broker: Broker, symbols: list[str]) -> JsonResponse:
@@ -14,5 +13,8 @@ async def get_quotes(broker: Broker, symbols: list[str]) -> JsonResponse:
 
 
 async def set_quote(broker: Broker, symbol: str, body: dict[str, Any]) -> JsonResponse:
-    update = models.QuoteUpdate.model_validate(body)
-    return respond(quote_json(broker.set_quote(symbol, update.bid, update.ask, update.last)))
+    last = body.get("last")  # the request validator has checked the body against QuoteUpdate
+    quote = broker.set_quote(
+        symbol, float(body["bid"]), float(body["ask"]), None if last is None else float(last)
+    )
+    return respond(quote_json(quote))

@@ -1,43 +1,50 @@
-"""placeOrder, modifyOrder, cancelOrder, getOrder, getOrders."""
+"""placeOrder, modifyOrder, cancelOrder, getOrder, getOrders.
+
+Bodies arrive parsed and validated against the contract (paperbroker.validation); handlers only map them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from paperbroker.api.serialize import JsonResponse, order_json, respond
 from paperbroker.broker import Broker
-from paperbroker.contract import models
 from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
 
-PreOrder = models.PreOrder1 | models.PreOrder2 | models.PreOrder3 | models.PreOrder4
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
-def new_order(pre: PreOrder) -> NewOrder:
-    """A validated PreOrder in the engine's terms."""
-    duration = None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime)
+def new_order(body: Mapping[str, Any]) -> NewOrder:
+    """A PreOrder in the engine's terms. The request validator has checked it against the contract."""
+    duration, stop_type = body.get("duration"), body.get("stopType")
     return NewOrder(
-        symbol=pre.symbol,
-        type=OrderType(int(pre.type)),
-        side=Side(int(pre.side)),
-        qty=pre.qty,
-        limit_price=pre.limitPrice,
-        stop_price=pre.stopPrice,
-        take_profit=pre.takeProfit,
-        stop_loss=pre.stopLoss,
-        stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
-        duration=duration,
+        symbol=body["symbol"],
+        type=OrderType(body["type"]),
+        side=Side(body["side"]),
+        qty=float(body["qty"]),
+        limit_price=_number(body.get("limitPrice")),
+        stop_price=_number(body.get("stopPrice")),
+        take_profit=_number(body.get("takeProfit")),
+        stop_loss=_number(body.get("stopLoss")),
+        stop_type=None if stop_type is None else StopType(stop_type),
+        duration=None if duration is None else Duration(duration["type"], duration.get("datetime")),
     )
 
 
 async def place_order(broker: Broker, body: dict[str, Any]) -> JsonResponse:
-    order = broker.place_order(new_order(models.PreOrder.model_validate(body).root))
+    order = broker.place_order(new_order(body))
     return respond({"orderId": order.id}, 201)
 
 
 async def modify_order(broker: Broker, order_id: str, body: dict[str, Any]) -> JsonResponse:
-    change = models.OrderModification.model_validate(body)
     order = broker.modify_order(
-        order_id, qty=change.qty, limit_price=change.limitPrice, stop_price=change.stopPrice
+        order_id,
+        qty=_number(body.get("qty")),
+        limit_price=_number(body.get("limitPrice")),
+        stop_price=_number(body.get("stopPrice")),
     )
     return respond(order_json(order))
 
