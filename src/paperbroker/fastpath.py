@@ -100,7 +100,31 @@ class LeanSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
         await super().__call__(scope, receive, send)
 
 
-class _PreparedRequestValidation(RequestValidationOperation):  # type: ignore[misc]
+def _content_type_header(headers: t.Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name.lower() == b"content-type":
+            return value
+    return None
+
+
+class _ContentTypePerValue:
+    """Connexion parses the Content-Type header of every request and response (building typing aliases as it
+    goes); its answer depends only on the header's value and the operation, so it is kept per value."""
+
+    _CACHE_LIMIT = 32  # the client picks the values: do not grow without end
+
+    def extract_content_type(self, headers: t.Iterable[tuple[bytes, bytes]]) -> tuple[str, str]:
+        raw = _content_type_header(headers)
+        known: dict[bytes | None, tuple[str, str]] = self.__dict__.setdefault("_content_types", {})
+        found = known.get(raw)
+        if found is None:
+            found = super().extract_content_type([] if raw is None else [(b"content-type", raw)])  # type: ignore[misc]
+            if len(known) < self._CACHE_LIMIT:
+                known[raw] = found
+        return found
+
+
+class _PreparedRequestValidation(_ContentTypePerValue, RequestValidationOperation):  # type: ignore[misc]
     """Connexion's request validation, with what it rebuilds per request built once per operation.
 
     Connexion constructs a URI parser, a parameter validator, a MediaTypeDict of the accepted types and a
@@ -155,7 +179,8 @@ class _PreparedRequestValidation(RequestValidationOperation):  # type: ignore[mi
                 strict_validation=self.strict_validation,
                 security_query_params=self.security_query_params,
             )
-        self._parameter_validator.validate(scope)
+        if self._operation.parameters or scope["query_string"]:  # otherwise there is nothing it could reject
+            self._parameter_validator.validate(scope)
         mime_type, encoding = self.extract_content_type(scope["headers"])
         validator = self._body_validator(mime_type, encoding)
         if validator is not None:
@@ -179,7 +204,7 @@ class PreparedRequestValidationMiddleware(RequestValidationMiddleware):  # type:
     api_cls = _PreparedRequestValidationAPI
 
 
-class _PreparedResponseValidation(ResponseValidationOperation):  # type: ignore[misc]
+class _PreparedResponseValidation(_ContentTypePerValue, ResponseValidationOperation):  # type: ignore[misc]
     """Connexion's response validation, with what it looks up per response looked up once per outcome.
 
     Per (status, media type, charset) Connexion rebuilds a MediaTypeDict of the produced types, finds the

@@ -1,0 +1,20 @@
+"""create_app: what the service does as it starts and stops, beyond serving operations."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from paperbroker.app import create_app
+from paperbroker.settings import Settings
+
+
+def test_start_up_objects_are_frozen_while_the_app_runs_and_released_after(tmp_path: Path) -> None:
+    app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False))
+    assert gc.get_freeze_count() == 0
+    with TestClient(app, base_url="http://t/api/v1") as client:
+        assert gc.get_freeze_count() > 10_000  # the spec, routes and validators at least
+        assert client.get("/broker/orders").status_code == 200
+    assert gc.get_freeze_count() == 0
