@@ -115,6 +115,7 @@ SCRIPT: list[tuple[str, str, Any]] = [
     ("DELETE", "/broker/orders/3", None),
     ("DELETE", "/broker/orders/3", None),
     ("GET", "/broker/orders", None),
+    ("GET", "/broker/orders?status=1", None),
     ("GET", "/broker/positions", None),
     ("GET", "/broker/executions/AAPL", None),
     ("GET", "/broker/executions/MSFT", None),
@@ -218,3 +219,10 @@ def test_media_types_are_still_checked_both_ways(client: TestClient) -> None:
         assert response.status_code == 415
         assert client.post("/broker/orders", json=ORDER).status_code == 201
     assert client.get("/broker/orders", headers={"content-type": "application/json"}).status_code == 200
+
+
+def test_a_query_parameter_no_operation_declares_is_still_refused(client: TestClient) -> None:
+    for response in (client.get("/broker/orders?x=1"), client.post("/broker/orders?x=1", json=ORDER)):
+        assert response.status_code == 400
+        assert "Extra query parameter(s) x not in spec" in response.json()["detail"]
+    assert client.get("/broker/orders").json() == []
