@@ -55,6 +55,12 @@ def order_row(order: Order) -> tuple[Any, ...]:
     )
 
 
+# Enum members by stored value: a dict look-up is a tenth of the cost of calling the enum, per column per row.
+_ORDER_TYPES = dict(OrderType._value2member_map_)
+_SIDES = dict(Side._value2member_map_)
+_STATUSES = dict(OrderStatus._value2member_map_)
+
+
 def order_from(row: Sequence[Any]) -> Order:
     (oid, symbol, type_, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,
      take_profit, stop_loss, stop_type, duration_type, duration_datetime, parent_id, parent_type, message,
@@ -62,10 +68,10 @@ def order_from(row: Sequence[Any]) -> Order:
     return Order(
         id=oid,
         symbol=symbol,
-        type=OrderType(type_),
-        side=Side(side),
+        type=_ORDER_TYPES[type_],
+        side=_SIDES[side],
         qty=qty,
-        status=OrderStatus(status),
+        status=_STATUSES[status],
         update_time=update_time,
         filled_qty=filled_qty,
         avg_price=avg_price,
