@@ -1,34 +1,16 @@
-"""The service's hot path without Connexion's per-request overheads, and without turning any check off.
+"""Connexion's default middleware stack, with what it redoes per request done once.
 
-- `OrjsonJsonifier` (Connexion's `jsonifier` option): handlers' JSON is written by orjson, not stdlib json.
-- `lean_middlewares()` (the `middlewares` option): Connexion's default stack, except that the Swagger UI
-  middleware lets requests for API operations through without routing them against its UI routes; the UI
-  and openapi.json are served as before.
-- `PreparedRequestValidationMiddleware`, `PreparedResponseValidationMiddleware`: Connexion's validation, with
-  what it rebuilt per request (validators, media-type tables) built once per operation.
-- `bind_operations_once(app)`: Connexion 3.3 runs each handler through generic parameter and response
-  decorators that rediscover the operation on every request; here each operation's handler is bound once.
-
-Connexion internals are subclassed or stood in for here and nowhere else; tests/test_fastpath.py fails if
-Connexion changes one of them, and checks that the bound handlers answer as Connexion's decorators do.
+- The Swagger UI middleware lets requests for API operations through without routing them against its UI
+  routes; the UI and openapi.json are served as before.
+- Request and response validation build their validators and media-type tables once per operation (and
+  per content type), instead of per request; every check is still made, in Connexion's order.
 """
 
 from __future__ import annotations
 
-import decimal
-import functools
 import typing as t
 
-import orjson
-from connexion import AsyncApp, utils
-from connexion.apps.asynchronous import AsyncApi
-from connexion.decorators.parameter import (
-    _get_path_arguments,
-    _get_query_arguments,
-    pythonic,
-    sanitized,
-)
-from connexion.jsonifier import Jsonifier
+from connexion import utils
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
@@ -42,39 +24,7 @@ from connexion.middleware.response_validation import (
 )
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
-from connexion.utils import inspect_function_arguments
-from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope, Send
-
-from paperbroker.validation import PARSED_BODY
-
-# Connexion's encoder writes naive datetimes as UTC with a "Z"; these options do the same.
-_ORJSON_OPTIONS = (
-    orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
-)
-
-
-def _default(value: t.Any) -> t.Any:
-    """What Connexion's JSONEncoder adds to JSON that orjson does not already handle the same way."""
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-class OrjsonJsonifier(Jsonifier):  # type: ignore[misc]
-    """Serialises handler results with orjson, as bytes the response sends without re-encoding."""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    def dumps(self, data: t.Any, **kwargs: t.Any) -> bytes:
-        return orjson.dumps(data, default=_default, option=_ORJSON_OPTIONS)
-
-    def loads(self, data: bytes | str) -> t.Any:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return data.decode() if isinstance(data, bytes) else data
 
 
 class LeanSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
@@ -281,92 +231,3 @@ def lean_middlewares() -> list[t.Any]:
     longer match; BEFORE_EXCEPTION and the others do.
     """
     return [_LEAN.get(middleware, middleware) for middleware in ConnexionMiddleware.default_middlewares]
-
-
-@functools.lru_cache(maxsize=512)
-def _pythonic(name: str) -> str:
-    """Connexion's name conversion (three regexes and an inflection) for names that repeat per request."""
-    return str(pythonic(name))
-
-
-class _BoundOperation:
-    """One handler, called as Connexion's parameter and response decorators would call it, prepared once.
-
-    Those decorators are generic: per request they build a request object, rediscover the operation's
-    parameters, the handler's signature and the body's content type, then wrap the result in a Starlette
-    Response. Everything but the values depends on the operation alone, so it is settled here at start-up.
-    Path and query values still go through Connexion's own URI parser and type casts; the body is the one
-    the request validator parsed and validated. Handlers return `(body, status, headers)` with a JSON body.
-    """
-
-    def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier, pythonic_params: bool) -> None:
-        self.operation_id = operation.operation_id
-        self._operation = operation
-        self._fn = operation.function
-        self._dumps = jsonifier.dumps
-        self._sanitize: t.Callable[[str], str] = _pythonic if pythonic_params else sanitized
-        self._uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
-        places = {parameter["in"] for parameter in operation.parameters}
-        if places - {"path", "query"}:
-            raise ValueError(
-                f"{self.operation_id}: only path and query parameters and a JSON body are bound, "
-                f"not {sorted(places - {'path', 'query'})}"
-            )
-        self._has_path = "path" in places
-        self._has_query = "query" in places
-        self._body_name = (
-            self._sanitize(operation.body_name("application/json")) if operation.request_body else None
-        )
-        self._arguments, self._has_kwargs = inspect_function_arguments(self._fn)
-        expected = {self._sanitize(p["name"]) for p in operation.parameters} | {self._body_name} - {None}
-        if not self._has_kwargs and set(self._arguments) != expected:
-            raise ValueError(
-                f"{self.operation_id}: the handler takes {sorted(self._arguments)}, "
-                f"the operation declares {sorted(t.cast(set[str], expected))}"
-            )
-
-    def _kwargs(self, scope: Scope) -> dict[str, t.Any]:
-        kwargs: dict[str, t.Any] = {}
-        if self._has_path:
-            path_params = self._uri_parser.resolve_path(scope.get("path_params", {}))
-            kwargs.update(
-                _get_path_arguments(path_params, operation=self._operation, sanitize=self._sanitize)
-            )
-        if self._has_query:
-            query = QueryParams(scope["query_string"])
-            query_params = self._uri_parser.resolve_query({key: query.getlist(key) for key in query})
-            kwargs.update(
-                _get_query_arguments(
-                    query_params,
-                    operation=self._operation,
-                    arguments=self._arguments,
-                    has_kwargs=self._has_kwargs,
-                    sanitize=self._sanitize,
-                )
-            )
-        if self._body_name is not None:
-            kwargs[self._body_name] = scope.get("extensions", {}).get(PARSED_BODY)
-        return kwargs
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body, status, headers = await self._fn(**self._kwargs(scope))
-        payload = self._dumps(body)
-        if isinstance(payload, str):
-            payload = payload.encode()
-        raw_headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
-        ]
-        raw_headers.append((b"content-length", str(len(payload)).encode("latin-1")))
-        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-        await send({"type": "http.response.body", "body": payload})
-
-
-class _BoundApi(AsyncApi):  # type: ignore[misc]
-    def make_operation(self, operation: AbstractOperation) -> t.Any:
-        return _BoundOperation(operation, self.jsonifier, self.pythonic_params)
-
-
-def bind_operations_once(app: AsyncApp) -> AsyncApp:
-    """Call before the app serves its first request (the middleware stack is built then)."""
-    app._middleware_app.api_cls = _BoundApi
-    return app

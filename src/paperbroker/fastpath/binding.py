@@ -1,0 +1,111 @@
+"""Each operation's handler bound once, in place of Connexion's generic per-request decorators."""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+from connexion import AsyncApp
+from connexion.apps.asynchronous import AsyncApi
+from connexion.decorators.parameter import (
+    _get_path_arguments,
+    _get_query_arguments,
+    pythonic,
+    sanitized,
+)
+from connexion.jsonifier import Jsonifier
+from connexion.operations import AbstractOperation
+from connexion.utils import inspect_function_arguments
+from starlette.datastructures import QueryParams
+from starlette.types import Receive, Scope, Send
+
+from paperbroker.validation import PARSED_BODY
+
+
+@functools.lru_cache(maxsize=512)
+def _pythonic(name: str) -> str:
+    """Connexion's name conversion (three regexes and an inflection) for names that repeat per request."""
+    return str(pythonic(name))
+
+
+class BoundOperation:
+    """One handler, called as Connexion's parameter and response decorators would call it, prepared once.
+
+    Those decorators are generic: per request they build a request object, rediscover the operation's
+    parameters, the handler's signature and the body's content type, then wrap the result in a Starlette
+    Response. Everything but the values depends on the operation alone, so it is settled here at start-up.
+    Path and query values still go through Connexion's own URI parser and type casts; the body is the one
+    the request validator parsed and validated. Handlers return `(body, status, headers)` with a JSON body.
+    """
+
+    def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier, pythonic_params: bool) -> None:
+        self.operation_id = operation.operation_id
+        self._operation = operation
+        self._fn = operation.function
+        self._dumps = jsonifier.dumps
+        self._sanitize: t.Callable[[str], str] = _pythonic if pythonic_params else sanitized
+        self._uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        places = {parameter["in"] for parameter in operation.parameters}
+        if places - {"path", "query"}:
+            raise ValueError(
+                f"{self.operation_id}: only path and query parameters and a JSON body are bound, "
+                f"not {sorted(places - {'path', 'query'})}"
+            )
+        self._has_path = "path" in places
+        self._has_query = "query" in places
+        self._body_name = (
+            self._sanitize(operation.body_name("application/json")) if operation.request_body else None
+        )
+        self._arguments, self._has_kwargs = inspect_function_arguments(self._fn)
+        expected = {self._sanitize(p["name"]) for p in operation.parameters} | {self._body_name} - {None}
+        if not self._has_kwargs and set(self._arguments) != expected:
+            raise ValueError(
+                f"{self.operation_id}: the handler takes {sorted(self._arguments)}, "
+                f"the operation declares {sorted(t.cast(set[str], expected))}"
+            )
+
+    def _kwargs(self, scope: Scope) -> dict[str, t.Any]:
+        kwargs: dict[str, t.Any] = {}
+        if self._has_path:
+            path_params = self._uri_parser.resolve_path(scope.get("path_params", {}))
+            kwargs.update(
+                _get_path_arguments(path_params, operation=self._operation, sanitize=self._sanitize)
+            )
+        if self._has_query:
+            query = QueryParams(scope["query_string"])
+            query_params = self._uri_parser.resolve_query({key: query.getlist(key) for key in query})
+            kwargs.update(
+                _get_query_arguments(
+                    query_params,
+                    operation=self._operation,
+                    arguments=self._arguments,
+                    has_kwargs=self._has_kwargs,
+                    sanitize=self._sanitize,
+                )
+            )
+        if self._body_name is not None:
+            kwargs[self._body_name] = scope.get("extensions", {}).get(PARSED_BODY)
+        return kwargs
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body, status, headers = await self._fn(**self._kwargs(scope))
+        payload = self._dumps(body)
+        if isinstance(payload, str):
+            payload = payload.encode()
+        raw_headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+        ]
+        raw_headers.append((b"content-length", str(len(payload)).encode("latin-1")))
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+class _BoundApi(AsyncApi):  # type: ignore[misc]
+    def make_operation(self, operation: AbstractOperation) -> t.Any:
+        return BoundOperation(operation, self.jsonifier, self.pythonic_params)
+
+
+def bind_operations_once(app: AsyncApp) -> AsyncApp:
+    """Call before the app serves its first request (the middleware stack is built then)."""
+    app._middleware_app.api_cls = _BoundApi
+    return app

@@ -1,0 +1,125 @@
+"""Bound operations answer as Connexion's own decorators do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from paperbroker import api, fastpath
+from paperbroker import app as app_module
+from paperbroker.app import create_app
+from paperbroker.settings import Settings
+from tests.fastpath.conftest import ORDER
+
+
+def _normalised(response: Any) -> tuple[int, str, Any]:
+    """Status, content type and body, without the clock's readings (the two apps run one after the other)."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in {"updateTime", "time"}}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    body = strip(response.json()) if response.content else None
+    return response.status_code, response.headers.get("content-type", ""), body
+
+
+# Every operation, with path and query parameters, bodies, and the errors each can answer.
+SCRIPT: list[tuple[str, str, Any]] = [
+    ("PUT", "/sim/quotes/AAPL", {"bid": 99.5, "ask": 100.5}),
+    ("PUT", "/sim/quotes/MSFT", {"bid": 10, "ask": 11, "last": 10.5}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 2, "side": 1, "qty": 3}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": 1, "qty": 2, "limitPrice": 90}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": -1, "qty": 1, "limitPrice": 200,
+                                "duration": {"type": "GTC"}}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1}),
+    ("POST", "/broker/orders", {"symbol": "NOPE", "type": 2, "side": 1, "qty": 1}),
+    ("POST", "/broker/orders", {"symbol": "AAPL", "type": 3, "side": 1, "qty": 1, "stopPrice": 101,
+                                "stopType": 1}),
+    ("PUT", "/broker/orders/2", {"qty": 5, "limitPrice": 91}),
+    ("PUT", "/broker/orders/1", {"qty": 5}),
+    ("GET", "/broker/orders/2", None),
+    ("GET", "/broker/orders/999", None),
+    ("DELETE", "/broker/orders/3", None),
+    ("DELETE", "/broker/orders/3", None),
+    ("GET", "/broker/orders", None),
+    ("GET", "/broker/orders?status=1", None),
+    ("GET", "/broker/positions", None),
+    ("GET", "/broker/executions/AAPL", None),
+    ("GET", "/broker/executions/MSFT", None),
+    ("GET", "/broker/account", None),
+    ("GET", "/market/quotes?symbols=AAPL,MSFT", None),
+    ("GET", "/market/quotes?symbols=MSFT&symbols=AAPL", None),
+    ("GET", "/market/quotes?symbols=ZZZ", None),
+    ("GET", "/market/quotes", None),
+    ("GET", "/market/quotes?symbols=AAPL&extra=1", None),
+]  # fmt: skip
+
+
+def _play(app: Any) -> list[tuple[int, str, Any]]:
+    with TestClient(app, base_url="http://t/api/v1") as test_client:
+        return [_normalised(test_client.request(m, path, json=body)) for m, path, body in SCRIPT]
+
+
+def test_bound_operations_answer_as_connexions_own_decorators_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bound = _play(create_app(Settings(db=str(tmp_path / "bound.db"), market=False)))
+    monkeypatch.setattr(app_module, "bind_operations_once", lambda app: app)
+    stock = create_app(Settings(db=str(tmp_path / "stock.db"), market=False))
+    assert not any(isinstance(op, fastpath.BoundOperation) for op in _operations(stock))
+    assert _play(stock) == bound
+    assert {status for status, _, _ in bound} >= {200, 201, 400, 404, 409, 422}
+
+
+def _operations(app: Any) -> list[Any]:
+    return [
+        op for apis in app._middleware_app.apis.values() for api in apis for op in api.operations.values()
+    ]
+
+
+def test_each_operation_is_bound_once_at_start(client: TestClient) -> None:
+    operations = _operations(client.app)
+    assert len(operations) == 10
+    assert all(isinstance(op, fastpath.BoundOperation) for op in operations)
+
+
+def test_a_handler_that_does_not_take_what_its_operation_declares_fails_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def get_order(broker: Any, id: str) -> Any:  # the spec names it orderId
+        raise AssertionError("never called")
+
+    monkeypatch.setitem(api.HANDLERS, "getOrder", get_order)
+    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False))
+    with pytest.raises(ValueError, match=r"getOrder: the handler takes \['id'\].*\['order_id'\]"):
+        TestClient(app).__enter__()  # the stack, and its operations, are built as the app starts
+
+
+def test_the_body_is_parsed_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json.dumps(ORDER).encode()
+    parsed: list[Any] = []
+    loads = json.loads
+
+    def counting(text: Any, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return loads(text, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counting)
+    response = client.post("/broker/orders", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 201
+    assert body not in parsed
+    assert client.get(f"/broker/orders/{response.json()['orderId']}").json()["limitPrice"] == 2
+
+
+def test_a_query_parameter_no_operation_declares_is_still_refused(client: TestClient) -> None:
+    for response in (client.get("/broker/orders?x=1"), client.post("/broker/orders?x=1", json=ORDER)):
+        assert response.status_code == 400
+        assert "Extra query parameter(s) x not in spec" in response.json()["detail"]
+    assert client.get("/broker/orders").json() == []

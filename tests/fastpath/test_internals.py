@@ -1,0 +1,63 @@
+"""paperbroker.fastpath notices when Connexion changes an internal it relies on."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import inspect
+from typing import Any
+
+import pytest
+from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncOperation
+from connexion.decorators import parameter
+from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.abstract import RoutedMiddleware
+from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
+from connexion.middleware.response_validation import ResponseValidationAPI, ResponseValidationOperation
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.uri_parsing import AbstractURIParser
+from connexion.utils import inspect_function_arguments
+
+# paperbroker.fastpath relies on exactly these Connexion internals: it calls, subclasses or replaces them.
+# If one changes, re-read it, re-check paperbroker.fastpath against it, then record the new digest here.
+PATCHED: list[tuple[Any, str]] = [
+    (AsyncOperation.__call__, "5435ed498983193d"),
+    (AsyncOperation.fn.fget, "9cad70e32840c9ec"),
+    (AsyncApi.make_operation, "555eaf3ca12397b1"),
+    (AsyncApp.__init__, "624f5070177b0d80"),
+    (RoutedMiddleware.__call__, "10e95f7a2d823872"),
+    (AsyncParameterDecorator.__call__, "c3223e31eb92742e"),
+    (parameter.prep_kwargs, "46eb57dd9685e1c4"),
+    (parameter.get_arguments, "b2912a96f0107039"),
+    (parameter._get_path_arguments, "dce2f42b8282c286"),
+    (parameter._get_query_arguments, "77f3e0a63d78d965"),
+    (parameter._get_body_argument, "ad0202326b99a5b7"),
+    (parameter.pythonic, "70c5c689dec99744"),
+    (parameter.sanitized, "8ee876388896618b"),
+    (inspect_function_arguments, "1359001a695ff9f6"),
+    (ConnexionRequest.path_params.fget, "546382a52e95ac2f"),
+    (ConnexionRequest.query_params.fget, "f01f735c6643fe68"),
+    (RequestValidationOperation.__call__, "af472716211911b9"),
+    (RequestValidationOperation.extract_content_type, "b08fa016a712fc41"),
+    (ResponseValidationOperation.extract_content_type, "98f5aaacf3bf583c"),
+    (RequestValidationAPI.make_operation, "55b32cb8b0ab229e"),
+    (ResponseValidationOperation.__call__, "45cd2dccb7cf4b6c"),
+    (ResponseValidationAPI.make_operation, "770d433c2951acf6"),
+    (AbstractURIParser.__init__, "1df20ff67036c6cb"),
+    (SwaggerUIMiddleware.__call__, "63d1a07033fd923d"),
+]
+
+
+def digest(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def test_connexion_is_the_version_the_patch_was_written_for() -> None:
+    assert importlib.metadata.version("connexion") == "3.3.0", "re-check src/paperbroker/fastpath"
+
+
+@pytest.mark.parametrize(("function", "expected"), PATCHED, ids=lambda p: getattr(p, "__qualname__", ""))
+def test_patched_internals_are_unchanged(function: Any, expected: str) -> None:
+    name = f"{function.__module__}.{function.__qualname__}"
+    assert digest(function) == expected, f"{name} changed: re-check src/paperbroker/fastpath"

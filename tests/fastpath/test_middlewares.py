@@ -1,0 +1,37 @@
+"""The lean middleware stack still serves the UI and makes every check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from paperbroker import fastpath
+from tests.fastpath.conftest import ORDER
+
+
+def test_swagger_ui_and_the_spec_are_still_served(client: TestClient) -> None:
+    assert client.get("/openapi.json").json()["info"]["title"]
+    assert "swagger" in client.get("/ui/").text.lower()
+    assert client.get("/nowhere").status_code == 404
+
+
+def test_operations_skip_the_swagger_ui_router(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: Any) -> None:
+        raise AssertionError("routed through the Swagger UI router")
+
+    stack = client.app.middleware.middleware_stack  # type: ignore[attr-defined]
+    lean = [m for m in stack if isinstance(m, fastpath.LeanSwaggerUIMiddleware)]
+    assert lean
+    monkeypatch.setattr(lean[0], "router", refuse)
+    assert client.get("/broker/orders").status_code == 200
+    assert client.get("/broker/orders/1").status_code == 404
+
+
+def test_media_types_are_still_checked_both_ways(client: TestClient) -> None:
+    for _ in range(2):  # the second time from what the first prepared
+        response = client.post("/broker/orders", content=b"x", headers={"content-type": "text/plain"})
+        assert response.status_code == 415
+        assert client.post("/broker/orders", json=ORDER).status_code == 201
+    assert client.get("/broker/orders", headers={"content-type": "application/json"}).status_code == 200
