@@ -29,17 +29,19 @@ def order_json(order: Order) -> Json:
         "filledQty": order.filled_qty,
         "updateTime": order.update_time,
     }
-    optional = {
-        "avgPrice": order.avg_price,
-        "limitPrice": order.limit_price,
-        "stopPrice": order.stop_price,
-        "takeProfit": order.take_profit,
-        "stopLoss": order.stop_loss,
-        "stopType": None if order.stop_type is None else int(order.stop_type),
-        "parentId": order.parent_id,
-        "parentType": None if order.parent_type is None else int(order.parent_type),
-    }
-    data.update((key, value) for key, value in optional.items() if value is not None)
+    optional = (
+        ("avgPrice", order.avg_price),
+        ("limitPrice", order.limit_price),
+        ("stopPrice", order.stop_price),
+        ("takeProfit", order.take_profit),
+        ("stopLoss", order.stop_loss),
+        ("stopType", None if order.stop_type is None else int(order.stop_type)),
+        ("parentId", order.parent_id),
+        ("parentType", None if order.parent_type is None else int(order.parent_type)),
+    )
+    for key, value in optional:
+        if value is not None:
+            data[key] = value
     if order.duration is not None:
         duration: Json = {"type": order.duration.type}
         if order.duration.datetime is not None:
