@@ -90,7 +90,8 @@ def free_port() -> int:
 
 def start(app: str, operation: str, db: Path) -> Server:
     port = free_port()
-    env = {**os.environ, "BENCH_DB": str(db), "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]), "PYTHONWARNINGS": "ignore"}
+    path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout, even if another is installed
+    env = {**os.environ, "BENCH_DB": str(db), "PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
     command = [sys.executable, "-m", "uvicorn", "--factory", APPS[app], "--host", "127.0.0.1",
                "--port", str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools",
                "--no-access-log", "--log-level", "warning"]  # fmt: skip
