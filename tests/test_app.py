@@ -18,3 +18,13 @@ def test_start_up_objects_are_frozen_while_the_app_runs_and_released_after(tmp_p
         assert gc.get_freeze_count() > 10_000  # the spec, routes and validators at least
         assert client.get("/broker/orders").status_code == 200
     assert gc.get_freeze_count() == 0
+
+
+def test_the_frozen_set_is_thawed_when_the_last_of_several_apps_stops(tmp_path: Path) -> None:
+    first = TestClient(create_app(Settings(db=str(tmp_path / "a.db"), market=False)))
+    second = TestClient(create_app(Settings(db=str(tmp_path / "b.db"), market=False)))
+    with first:
+        with second:
+            assert gc.get_freeze_count() > 10_000
+        assert gc.get_freeze_count() > 10_000  # the first app is still serving
+    assert gc.get_freeze_count() == 0

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -61,19 +62,34 @@ def build_broker(settings: Settings) -> Broker:
     return Broker(store, config)
 
 
-@contextlib.contextmanager
-def startup_objects_frozen() -> Iterator[None]:
+class _StartupFreeze:
     """Keep the garbage collector from re-scanning what start-up built: it lives as long as the app.
 
     The parsed spec, routes and validators are some 80,000 objects; every full collection walked them all,
-    about 30 ms each, and those pauses were the service's p99 latency under load (`make bench`).
+    about 30 ms each, and those pauses were the service's p99 latency under load (`make bench`). Apps
+    running in one process (tests, an embedding program) share the frozen set: the last to stop thaws it.
     """
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            gc.collect()
+            gc.freeze()
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if self._running == 0:
+                    gc.unfreeze()
+
+
+startup_objects_frozen = _StartupFreeze()
 
 
 def create_app(settings: Settings | None = None, broker: Broker | None = None) -> AsyncApp:
