@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from connexion.operations import OpenAPIOperation
+from connexion.resolver import Resolver
 from starlette.testclient import TestClient
 
 from paperbroker import api, fastpath
@@ -123,3 +125,43 @@ def test_a_query_parameter_no_operation_declares_is_still_refused(client: TestCl
         assert response.status_code == 400
         assert "Extra query parameter(s) x not in spec" in response.json()["detail"]
     assert client.get("/broker/orders").json() == []
+
+
+def _operation(**operation: Any) -> OpenAPIOperation:
+    async def handler(**_: Any) -> Any:
+        raise AssertionError("never called")
+
+    return OpenAPIOperation(
+        method="post",
+        path="/things",
+        operation={"operationId": "makeThing", "responses": {"200": {"description": "ok"}}, **operation},
+        resolver=Resolver(function_resolver=lambda _: handler),
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "refused"),
+    [
+        ({"parameters": [{"name": "X-Id", "in": "header", "schema": {"type": "string"}}]}, "'header'"),
+        (
+            {
+                "requestBody": {
+                    "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}
+                }
+            },
+            "only JSON bodies",
+        ),
+    ],
+)
+def test_what_binding_does_not_cover_is_refused_at_start(operation: dict[str, Any], refused: str) -> None:
+    with pytest.raises(ValueError, match=refused):
+        fastpath.BoundOperation(_operation(**operation), fastpath.OrjsonJsonifier(), pythonic_params=True)
+
+
+def test_an_operation_binding_covers_is_accepted() -> None:
+    operation = _operation(
+        parameters=[{"name": "thingId", "in": "query", "schema": {"type": "string"}}],
+        requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+    )
+    bound = fastpath.BoundOperation(operation, fastpath.OrjsonJsonifier(), pythonic_params=True)
+    assert bound.operation_id == "makeThing"

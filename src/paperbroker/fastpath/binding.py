@@ -15,7 +15,7 @@ from connexion.decorators.parameter import (
 )
 from connexion.jsonifier import Jsonifier
 from connexion.operations import AbstractOperation
-from connexion.utils import inspect_function_arguments
+from connexion.utils import inspect_function_arguments, is_json_mimetype
 from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope, Send
 
@@ -53,11 +53,13 @@ class BoundOperation:
             )
         self._has_path = "path" in places
         self._has_query = "query" in places
+        if operation.request_body and any(not is_json_mimetype(m) for m in operation.consumes):
+            raise ValueError(f"{self.operation_id}: only JSON bodies are bound, not {operation.consumes}")
         self._body_name = (
             self._sanitize(operation.body_name("application/json")) if operation.request_body else None
         )
         self._arguments, self._has_kwargs = inspect_function_arguments(self._fn)
-        expected = {self._sanitize(p["name"]) for p in operation.parameters} | {self._body_name} - {None}
+        expected = {self._sanitize(p["name"]) for p in operation.parameters} | ({self._body_name} - {None})
         if not self._has_kwargs and set(self._arguments) != expected:
             raise ValueError(
                 f"{self.operation_id}: the handler takes {sorted(self._arguments)}, "
