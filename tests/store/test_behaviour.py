@@ -1,6 +1,8 @@
 """What every store promises, run against SQLite (a real file) and PostgreSQL (a real server, a fresh schema):
 round trips across a reopen, atomic transactions, the waiting-orders query, bracket children."""
 
+from dataclasses import replace
+
 import pytest
 
 from paperbroker.engine.model import (
@@ -169,3 +171,21 @@ def test_a_snapshot_reads_what_transactions_committed(store: Store) -> None:
         ledger.add_order(working("2", Side.Buy, OrderType.Limit, limit=1))
     with store.snapshot() as ledger:
         assert [order.id for order in ledger.list_orders()] == ["1", "2"]
+
+
+def test_an_unchanged_order_read_again_is_reused_and_a_changed_one_is_read_anew(
+    open_store: OpenStore,
+) -> None:
+    store = open_store()
+    order = working("1", Side.Buy, OrderType.Limit, limit=10)
+    with store.transaction() as ledger:
+        ledger.add_order(order)
+    with store.snapshot() as ledger:
+        first = ledger.get_order("1")
+        assert first == order
+        assert ledger.list_orders()[0] is first
+    with store.transaction() as ledger:
+        ledger.update_order(replace(order, status=OrderStatus.Canceled))
+    with store.snapshot() as ledger:
+        assert ledger.get_order("1") == replace(order, status=OrderStatus.Canceled)
+        assert ledger.list_orders() == [replace(order, status=OrderStatus.Canceled)]

