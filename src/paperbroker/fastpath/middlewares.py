@@ -61,7 +61,7 @@ class _ContentTypePerValue:
     """Connexion parses the Content-Type header of every request and response (building typing aliases as it
     goes); its answer depends only on the header's value and the operation, so it is kept per value."""
 
-    _CACHE_LIMIT = 32  # the client picks the values: do not grow without end
+    _CACHE_LIMIT = 32  # per operation: the client picks the values, so caches keyed by them stay bounded
 
     def extract_content_type(self, headers: t.Iterable[tuple[bytes, bytes]]) -> tuple[str, str]:
         raw = _content_type_header(headers)
@@ -82,8 +82,6 @@ class _PreparedRequestValidation(_ContentTypePerValue, RequestValidationOperatio
     type and charset), so they are kept: the parameter validator for the operation, the rest per media
     type the operation accepts. The checks made and their order are Connexion's.
     """
-
-    _CACHE_LIMIT = 32  # media types with parameters are the client's to vary: do not grow without end
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,8 +159,6 @@ class _PreparedResponseValidation(_ContentTypePerValue, ResponseValidationOperat
     response definition twice, and matches the validator map; all depend only on the operation and that
     key, so they are kept. Every response is still checked: media type, required headers, the body.
     """
-
-    _CACHE_LIMIT = 32
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
