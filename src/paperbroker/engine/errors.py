@@ -18,7 +18,7 @@ class QuoteNotFound(BrokerError):
 
 
 class InvalidTransition(BrokerError):
-    """The order's state forbids the action (it is filled, canceled or rejected)."""
+    """The order's status forbids the event; raised only by `engine.transitions.transition`."""
 
 
 class UnacceptableRequest(BrokerError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from paperbroker.engine.errors import InvalidTransition, UnacceptableRequest
+from paperbroker.engine.errors import UnacceptableRequest
 from paperbroker.engine.model import (
     Execution,
     NewOrder,
@@ -16,11 +16,10 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
+from paperbroker.engine.transitions import OrderEvent, transition
 
 _NEEDS_LIMIT = frozenset({OrderType.Limit, OrderType.StopLimit})
 _NEEDS_STOP = frozenset({OrderType.Stop, OrderType.StopLimit})
-_PENDING = frozenset({OrderStatus.Working, OrderStatus.Inactive})
-"""Orders that can still be modified or canceled: working, or a bracket waiting for its parent to fill."""
 
 
 def check_prices(order_type: OrderType, limit_price: float | None, stop_price: float | None) -> None:
@@ -102,17 +101,12 @@ def brackets(parent: Order, next_id: Callable[[], str], now: int) -> list[Order]
 
 def activate(bracket: Order, now: int) -> Order:
     """The parent filled: the bracket starts working."""
-    if bracket.status is not OrderStatus.Inactive:
-        raise InvalidTransition(
-            f"Order {bracket.id} is {bracket.status.name}; only an Inactive order activates."
-        )
-    return replace(bracket, status=OrderStatus.Working, update_time=now)
+    return replace(bracket, status=transition(bracket, OrderEvent.Activate), update_time=now)
 
 
 def fill(order: Order, price: float, now: int, commission_per_unit: float) -> tuple[Order, Execution]:
     """Fill the whole remaining quantity at one price."""
-    if order.status is not OrderStatus.Working:
-        raise InvalidTransition(f"Order {order.id} is {order.status.name}; only a Working order can fill.")
+    status = transition(order, OrderEvent.Fill)
     qty = order.qty - order.filled_qty
     execution = Execution(
         order_id=order.id,
@@ -123,20 +117,18 @@ def fill(order: Order, price: float, now: int, commission_per_unit: float) -> tu
         time=now,
         commission=qty * commission_per_unit,
     )
-    filled = replace(order, status=OrderStatus.Filled, filled_qty=order.qty, avg_price=price, update_time=now)
+    filled = replace(order, status=status, filled_qty=order.qty, avg_price=price, update_time=now)
     return filled, execution
 
 
 def reject(order: Order, reason: str, now: int) -> Order:
-    return replace(order, status=OrderStatus.Rejected, message=reason, update_time=now)
+    """The broker refuses a new order it cannot execute; the reason is shown to the trader."""
+    return replace(order, status=transition(order, OrderEvent.Reject), message=reason, update_time=now)
 
 
 def cancel(order: Order, now: int) -> Order:
-    if order.status not in _PENDING:
-        raise InvalidTransition(
-            f"Order {order.id} is {order.status.name}; only a Working or Inactive order can be canceled."
-        )
-    return replace(order, status=OrderStatus.Canceled, update_time=now)
+    """The trader withdraws a pending order; the broker also cancels a bracket leg no longer needed."""
+    return replace(order, status=transition(order, OrderEvent.Cancel), update_time=now)
 
 
 def modify(
@@ -147,10 +139,7 @@ def modify(
     stop_price: float | None = None,
 ) -> Order:
     """Change what a pending order asks for; the caller re-matches a working one against the market."""
-    if order.status not in _PENDING:
-        raise InvalidTransition(
-            f"Order {order.id} is {order.status.name}; only a Working or Inactive order can be modified."
-        )
+    status = transition(order, OrderEvent.Modify)
     if qty is None and limit_price is None and stop_price is None:
         raise UnacceptableRequest("Nothing to modify: give qty, limitPrice or stopPrice.")
     if limit_price is not None and order.type not in _NEEDS_LIMIT:
@@ -163,6 +152,7 @@ def modify(
         raise UnacceptableRequest("The quantity must be positive.")
     return replace(
         order,
+        status=status,
         qty=order.qty if qty is None else qty,
         limit_price=order.limit_price if limit_price is None else limit_price,
         stop_price=order.stop_price if stop_price is None else stop_price,
