@@ -1,4 +1,4 @@
-"""`open_store`: a way to (re)open one store's storage, once for SQLite and once for PostgreSQL."""
+"""`store_opener`: a way to (re)open one store's storage, once for SQLite and once for PostgreSQL."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def pg_schema(pg_dsn: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
+def store_opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
     """Each call opens a new store on the same storage (a file, or a schema), as a restart would."""
     opened: list[Store] = []
     if request.param == "sqlite":
@@ -56,5 +56,5 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenS
 
 
 @pytest.fixture
-def store(open_store: OpenStore) -> Store:
-    return open_store()
+def store(store_opener: OpenStore) -> Store:
+    return store_opener()

@@ -28,14 +28,14 @@ def working(
     return Order(order_id, "AAPL", type_, side, 1, OrderStatus.Working, 0, limit_price=limit, stop_price=stop)
 
 
-def test_everything_round_trips_across_a_reopen(open_store: OpenStore) -> None:
+def test_everything_round_trips_across_a_reopen(store_opener: OpenStore) -> None:
     order = Order(
         "1", "AAPL", OrderType.StopLimit, Side.Sell, 3, OrderStatus.Working, 5, limit_price=9, stop_price=10,
         stop_type=StopType.StopLoss, duration=Duration("GTD", 1_795_000_000_123), triggered=True,
         message="a note", take_profit=12.5, stop_loss=8.25,
     )  # fmt: skip
     execution = Execution("1", "AAPL", Side.Sell, 3, 9.5, 1_795_000_000_456, 0.03)
-    store = open_store()
+    store = store_opener()
     with store.transaction() as ledger:
         assert ledger.next_order_id() == "1"
         ledger.add_order(order)
@@ -45,7 +45,7 @@ def test_everything_round_trips_across_a_reopen(open_store: OpenStore) -> None:
         ledger.put_quote(Quote("AAPL", 9, 9.1, 9.05, 6))
     store.close()
 
-    reopened = open_store()
+    reopened = store_opener()
     with reopened.transaction() as ledger:
         assert ledger.get_order("1") == order
         assert ledger.get_order("2") is None
@@ -174,9 +174,9 @@ def test_a_snapshot_reads_what_transactions_committed(store: Store) -> None:
 
 
 def test_an_unchanged_order_read_again_is_reused_and_a_changed_one_is_read_anew(
-    open_store: OpenStore,
+    store_opener: OpenStore,
 ) -> None:
-    store = open_store()
+    store = store_opener()
     order = working("1", Side.Buy, OrderType.Limit, limit=10)
     with store.transaction() as ledger:
         ledger.add_order(order)

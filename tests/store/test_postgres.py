@@ -16,7 +16,6 @@ import psycopg
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, Order, OrderStatus, OrderType, Quote, Side
-from paperbroker.market.leader import ticker_lock
 from paperbroker.store.postgres import _TICKER_LOCK, _WAITING, PostgresStore, SessionLock
 from tests.live import running
 from tests.store.books import assert_books_agree
@@ -70,7 +69,7 @@ def test_processes_writing_at_once_lose_nothing(pg_dsn: str, pg_schema: str) -> 
     store.close()
 
 
-def test_the_waiting_orders_query_searches_the_index(pg_dsn: str, pg_schema: str) -> None:
+def test_the_waiting_orders_query_searches_the_index_on_postgresql(pg_dsn: str, pg_schema: str) -> None:
     store = PostgresStore(pg_dsn, schema=pg_schema)
     rng = random.Random(1)
     with store.transaction() as ledger:
@@ -111,7 +110,7 @@ def test_the_waiting_orders_query_searches_the_index(pg_dsn: str, pg_schema: str
 def test_one_process_at_a_time_holds_the_ticker_lock(pg_dsn: str, pg_schema: str) -> None:
     first, second = PostgresStore(pg_dsn, schema=pg_schema), PostgresStore(pg_dsn, schema=pg_schema)
     elsewhere = PostgresStore(pg_dsn)  # another schema is another service: its own market
-    mine, theirs, other = ticker_lock(first), ticker_lock(second), ticker_lock(elsewhere)
+    mine, theirs, other = first.ticker_lock(), second.ticker_lock(), elsewhere.ticker_lock()
     assert isinstance(mine, SessionLock)
     try:
         assert mine.acquire()

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from paperbroker.store.postgres import PostgresStore
 from paperbroker.store.sqlite import SQLiteStore
+from tests.broker.test_invariants import SYMBOLS, actions, run_steps
 from tests.store.books import assert_books_agree
 from tests.store.pg import fresh_schema, postgres_dsn
-from tests.test_broker_invariants import SYMBOLS, actions, run_steps
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,8 +6,8 @@ import asyncio
 import logging
 
 from paperbroker.broker import Broker
-from paperbroker.market.leader import TickerLock
 from paperbroker.market.simulated import RandomWalkMarket
+from paperbroker.store.base import TickerLock
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,19 @@
-"""Where the broker's state lives. One protocol; SQLite is the embedded default."""
+"""Where the broker's state lives. One protocol; SQLite is the embedded default, PostgreSQL scales out."""
 
-from paperbroker.store.base import Ledger, Store
+from paperbroker.store.base import Ledger, Store, TickerLock
 
-__all__ = ["Ledger", "Store"]
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_store(url: str) -> Store:
+    """The one place that knows the concrete stores: a `postgresql://` URL, else a SQLite path."""
+    if url.startswith(POSTGRES_SCHEMES):
+        from paperbroker.store.postgres import PostgresStore  # psycopg is loaded only when used
+
+        return PostgresStore(url)
+    from paperbroker.store.sqlite import SQLiteStore
+
+    return SQLiteStore(url)
+
+
+__all__ = ["Ledger", "Store", "TickerLock", "open_store"]

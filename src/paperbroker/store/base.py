@@ -58,6 +58,16 @@ class Ledger(Protocol):
     def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]: ...
 
 
+class TickerLock(Protocol):
+    """Held by at most one process per store: the one that ticks the simulated market."""
+
+    def acquire(self) -> bool:
+        """Take the lock if free, without waiting; True while this process holds it. Safe to repeat."""
+        ...
+
+    def release(self) -> None: ...
+
+
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Ledger]:
         """A read-write transaction: commits on success, rolls back on any exception."""
@@ -65,6 +75,10 @@ class Store(Protocol):
 
     def snapshot(self) -> AbstractContextManager[Ledger]:
         """A consistent read-only view; it does not wait for, or hold up, other processes' writes."""
+        ...
+
+    def ticker_lock(self) -> TickerLock:
+        """A new lock that processes sharing this store contend for, so the market ticks once."""
         ...
 
     def close(self) -> None: ...

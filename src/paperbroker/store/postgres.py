@@ -200,6 +200,9 @@ class PostgresStore:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield PostgresLedger(conn)
 
+    def ticker_lock(self) -> SessionLock:
+        return SessionLock(self)
+
     def close(self) -> None:
         self._pool.close()
 

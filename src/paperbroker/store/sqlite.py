@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from paperbroker.engine.model import Order, Quote
+from paperbroker.store.base import TickerLock
+from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import ORDER_COLUMNS, SQLLedger, order_from
 
 SCHEMA = """
@@ -137,6 +139,12 @@ class SQLiteStore:
                 yield SQLiteLedger(self._conn)
             finally:
                 self._conn.execute("ROLLBACK")
+
+    def ticker_lock(self) -> TickerLock:
+        """A file lock beside the database file; a private (in-memory) database has one ticker."""
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            return AlwaysHeld()
+        return FileLock(f"{self.path}.ticker.lock")
 
     def close(self) -> None:
         with self._lock:

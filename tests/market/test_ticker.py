@@ -1,4 +1,4 @@
-"""One ticker per store: the lock each kind of store gives, and `serve --workers 2` over a SQLite file."""
+"""The market ticks once however many workers serve: `serve --workers 2` over a SQLite file."""
 
 from __future__ import annotations
 
@@ -9,27 +9,10 @@ from pathlib import Path
 import httpx
 
 from paperbroker.broker import Broker, BrokerConfig
-from paperbroker.market.leader import AlwaysHeld, FileLock, ticker_lock
+from paperbroker.store.locks import FileLock
 from paperbroker.store.sqlite import SQLiteStore
 from tests.live import running
 from tests.store.books import assert_books_agree
-
-
-def test_a_sqlite_file_has_one_ticker_at_a_time(tmp_path: Path) -> None:
-    first, second = SQLiteStore(tmp_path / "b.db"), SQLiteStore(tmp_path / "b.db")
-    mine, theirs = ticker_lock(first), ticker_lock(second)
-    assert isinstance(mine, FileLock)
-    assert mine.acquire()
-    assert mine.acquire()
-    assert not theirs.acquire()
-    mine.release()
-    assert theirs.acquire()
-    assert not mine.acquire()
-    theirs.release()
-
-
-def test_an_in_memory_store_always_ticks() -> None:
-    assert isinstance(ticker_lock(SQLiteStore(":memory:")), AlwaysHeld)
 
 
 def test_two_workers_share_a_sqlite_file(tmp_path: Path) -> None:

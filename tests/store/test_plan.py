@@ -7,7 +7,7 @@ from pathlib import Path
 from paperbroker.store.sqlite import _WAITING, SQLiteStore
 
 
-def test_the_waiting_orders_query_searches_the_index(tmp_path: Path) -> None:
+def test_the_waiting_orders_query_searches_the_index_on_sqlite(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "plan.db")
     plan = store._conn.execute(
         f"EXPLAIN QUERY PLAN {_WAITING}", {"symbol": "AAPL", "bid": 99.0, "ask": 101.0}
