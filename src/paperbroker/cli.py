@@ -1,29 +1,50 @@
-"""`paperbroker serve | stub | mock | codegen`: command-line entry points."""
+"""`paperbroker serve | stub | mock | fuzz | codegen`: command-line entry points."""
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import uvicorn
 
-from paperbroker import fuzz
-from paperbroker.settings import Settings
+from paperbroker import __version__, fuzz
+from paperbroker.settings import SettingError, Settings, described, parse
+
+LISTEN = ("host", "port")
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser, names: Collection[str] | None = None) -> None:
+    """One flag per setting, its help naming the variable and the default it overrides."""
+    for item in described():
+        if names is not None and item.name not in names:
+            continue
+        help_text = f"{item.help} (env {item.variable}, default {item.default})".replace("%", "%%")
+        if item.default in {"true", "false"}:
+            action = argparse.BooleanOptionalAction
+            parser.add_argument(item.flag, dest=item.name, action=action, help=help_text)
+        else:
+            parser.add_argument(item.flag, dest=item.name, metavar=item.name.upper(), help=help_text)
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    """Flags become PAPERBROKER_* variables, so every uvicorn worker builds the same Settings; flags win."""
+    for item in described():
+        value = getattr(args, item.name, None)
+        if value is None:
+            continue
+        raw = item.kind.format(value) if isinstance(value, bool) else str(value)
+        parse(item.name, raw, item.flag)
+        os.environ[item.variable] = raw
+    return Settings.from_env()
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Flags become PAPERBROKER_* variables so every uvicorn worker builds the same Settings."""
-    overrides = {"HOST": args.host, "PORT": args.port, "DB": args.db, "WORKERS": args.workers}
-    if args.no_market:
-        overrides["MARKET"] = "false"
-    for name, value in overrides.items():
-        if value is not None:
-            os.environ[f"PAPERBROKER_{name}"] = str(value)
-    settings = Settings.from_env()
+    settings = _settings_from(args)
     if settings.workers > 1 and settings.db == ":memory:":
-        raise SystemExit("paperbroker serve: --workers needs a shared store, a SQLite file or PostgreSQL")
+        raise SettingError("--workers needs a shared store, a SQLite file or PostgreSQL, not :memory:")
     uvicorn.run(
         "paperbroker.app:create_app",
         factory=True,
@@ -36,10 +57,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _run_app(factory: str, args: argparse.Namespace) -> int:
-    """Serve an app factory in one process, with host and port from the flags."""
-    uvicorn.run(
-        factory, factory=True, host=args.host or "127.0.0.1", port=args.port or 8000, log_level=args.log_level
-    )
+    """Serve an app factory in one process, where the host and port settings say."""
+    settings = _settings_from(args)
+    uvicorn.run(factory, factory=True, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0
 
 
@@ -62,29 +82,20 @@ def _codegen(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paperbroker", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"paperbroker {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the broker API over the paper-trading engine")
-    serve.add_argument("--host", help="interface to bind (default 127.0.0.1, env PAPERBROKER_HOST)")
-    serve.add_argument("--port", type=int, help="port (default 8000, env PAPERBROKER_PORT)")
-    serve.add_argument(
-        "--db",
-        help="SQLite file, :memory:, or a postgresql:// URL (default ./paperbroker.db, env PAPERBROKER_DB)",
+    serve = commands.add_parser(
+        "serve",
+        help="serve the broker API over the paper-trading engine",
+        description="Serve the broker API. Every flag overrides its PAPERBROKER_* variable.",
     )
-    serve.add_argument(
-        "--workers",
-        type=int,
-        help="worker processes sharing the store; one ticks the market (default 1, env PAPERBROKER_WORKERS)",
-    )
-    serve.add_argument(
-        "--no-market", action="store_true", help="turn the simulated market off: only setQuote moves prices"
-    )
+    _add_setting_flags(serve)
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(run=_serve)
 
     stub = commands.add_parser("stub", help="serve the contract alone: every operation answers 501")
-    stub.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-    stub.add_argument("--port", type=int, help="port (default 8000)")
+    _add_setting_flags(stub, LISTEN)
     stub.add_argument("--log-level", default="info")
     stub.set_defaults(run=_stub)
 
@@ -94,13 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--examples", action="store_true", help="answer every operation from the spec's examples: no engine"
     )
-    mock.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-    mock.add_argument("--port", type=int, help="port (default 8000)")
+    _add_setting_flags(mock, LISTEN)
     mock.add_argument("--log-level", default="info")
     mock.set_defaults(run=_mock)
 
     codegen = commands.add_parser("codegen", help="generate the spec's TypeScript client (needs Node.js)")
-    codegen.add_argument("--out", help="output folder (default tools/frontend/generated)")
+    codegen.add_argument(
+        "--out", help="output folder (default tools/frontend/generated in a checkout, else ./generated)"
+    )
     codegen.set_defaults(run=_codegen)
 
     fuzz_command = commands.add_parser(
@@ -112,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit status 2 with one line for a bad setting, as argparse does for a bad flag."""
     args = build_parser().parse_args(argv)
-    result: int = args.run(args)
+    try:
+        result: int = args.run(args)
+    except SettingError as error:
+        print(f"paperbroker {args.command}: {error}", file=sys.stderr)
+        return 2
     return result

@@ -1,66 +1,208 @@
-"""One Settings object, from PAPERBROKER_* environment variables and then command-line flags."""
+"""One Settings object, from PAPERBROKER_* environment variables and then command-line flags.
+
+Each setting has its own parser, so a bad value stops start-up with one line naming the variable (or flag)
+and the value, instead of a traceback or a service that starts with a setting it silently misread.
+"""
 
 from __future__ import annotations
 
+import difflib
+import logging
+import math
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+PREFIX = "PAPERBROKER_"
+SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}")
+"""The contract's Symbol pattern."""
+
+TOOL_VARIABLES = frozenset(
+    {
+        "PAPERBROKER_TEST_POSTGRES",
+        "PAPERBROKER_API_UNDER_TEST",
+        "PAPERBROKER_FRONTEND_TESTS",
+        "PAPERBROKER_URL",
+        "PAPERBROKER_FUZZ_SEED",
+        "PAPERBROKER_FUZZ_DRIFT",
+    }
+)
+"""Read by the test suite, `paperbroker fuzz` and the frontend tools, not by the service: not typos."""
+
+log = logging.getLogger(__name__)
 
 
-def _parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message names where it came from and what was expected."""
+
+
+@dataclass(frozen=True)
+class Kind(Generic[T]):
+    """How one setting is read from text and written back (for --help and the README's table)."""
+
+    expected: str
+    """Completes "... is not": 'a port number (1-65535)'."""
+    parse: Callable[[str], T]
+    """Raises ValueError for text that is not a valid value."""
+    format: Callable[[T], str] = str
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError(value)
+    return value
+
+
+def _integer(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = int(value.strip())
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ValueError(value)
+        return number
+
+    return parse
+
+
+def _number(low: float, *, inclusive: bool) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        number = float(value.strip())
+        if not math.isfinite(number) or number < low or (number == low and not inclusive):
+            raise ValueError(value)
+        return number
+
+    return parse
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"not a boolean: {text!r}")
+    raise ValueError(value)
 
 
-def _parse_symbols(text: str) -> tuple[str, ...]:
-    return tuple(symbol.strip() for symbol in text.split(",") if symbol.strip())
+def _symbols(value: str) -> tuple[str, ...]:
+    symbols = tuple(symbol.strip() for symbol in value.split(",") if symbol.strip())
+    if not all(SYMBOL.fullmatch(symbol) for symbol in symbols):
+        raise ValueError(value)
+    return symbols
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+TEXT = Kind("a non-empty text", _text)
+PORT = Kind("a port number (1-65535)", _integer(1, 65535))
+COUNT = Kind("a whole number of at least 1", _integer(1))
+INTEGER = Kind("a whole number", _integer())
+POSITIVE_BYTES = Kind("a whole number of bytes above 0", _integer(1))
+SECONDS = Kind("a number of seconds above 0", _number(0.0, inclusive=False), _plain_number)
+AMOUNT = Kind("a number of at least 0", _number(0.0, inclusive=True), _plain_number)
+BOOLEAN = Kind("true or false (also 1/0, yes/no, on/off)", _boolean, lambda flag: str(flag).lower())
+SYMBOLS = Kind("a comma-separated list of symbols like AAPL or NASDAQ:AAPL", _symbols, ",".join)
+
+
+def setting(default: T, kind: Kind[T], meaning: str) -> T:
+    result: T = field(default=default, metadata={"kind": kind, "help": meaning})
+    return result
 
 
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    db: str = "paperbroker.db"
-    """SQLite file (':memory:' keeps nothing on disk), or a postgresql:// URL to share one store."""
-    workers: int = 1
-    """uvicorn worker processes of `paperbroker serve`; they share the store and only one ticks the market."""
-    market: bool = True
-    """Run the simulated market; off, only setQuote moves prices."""
-    market_symbols: tuple[str, ...] = ("AAPL", "MSFT", "GOOG", "TSLA", "EURUSD")
-    market_seed: int = 0
-    market_interval: float = 1.0
-    """Seconds between two ticks of the simulated market."""
-    starting_cash: float = 100_000.0
-    commission_per_unit: float = 0.0
-    currency: str = "USD"
-    account_name: str = "Paper account"
-    max_body_bytes: int = 65_536
-    drift: str = field(default="", metadata={"help": "test-only: make the service break its contract"})
+    host: str = setting("127.0.0.1", TEXT, "interface to listen on")
+    port: int = setting(8000, PORT, "port to listen on")
+    db: str = setting(
+        "paperbroker.db", TEXT, "SQLite file (`:memory:` keeps nothing), or a `postgresql://` URL"
+    )
+    workers: int = setting(1, COUNT, "uvicorn worker processes of `serve`, sharing the store")
+    market: bool = setting(True, BOOLEAN, "run the simulated market; off, only setQuote moves prices")
+    market_symbols: tuple[str, ...] = setting(
+        ("AAPL", "MSFT", "GOOG", "TSLA", "EURUSD"), SYMBOLS, "symbols the simulated market quotes"
+    )
+    market_seed: int = setting(0, INTEGER, "seed of the random walk (same seed, same quotes)")
+    market_interval: float = setting(1.0, SECONDS, "seconds between ticks of the simulated market")
+    starting_cash: float = setting(100_000.0, AMOUNT, "the account's starting balance")
+    commission_per_unit: float = setting(0.0, AMOUNT, "commission per unit of quantity filled")
+    currency: str = setting("USD", TEXT, "the account's currency")
+    account_name: str = setting("Paper account", TEXT, "the account's name")
+    max_body_bytes: int = setting(65_536, POSITIVE_BYTES, "larger request bodies get a 413")
+    fastpath: bool = setting(
+        True, BOOLEAN, "serve through paperbroker.fastpath; false serves stock Connexion (same validators)"
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, overridden by PAPERBROKER_<FIELD> variables, overridden by explicit keyword values."""
+        """Defaults, overridden by PAPERBROKER_<FIELD> variables, overridden by explicit keyword values.
+
+        Raises SettingError for a bad value; logs a warning for each unknown PAPERBROKER_* variable.
+        """
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for spec in fields(cls):
-            raw = environ.get(f"PAPERBROKER_{spec.name.upper()}")
-            if raw is None:
-                continue
-            default = spec.default
-            if isinstance(default, bool):
-                values[spec.name] = _parse_bool(raw)
-            elif isinstance(default, int):
-                values[spec.name] = int(raw)
-            elif isinstance(default, float):
-                values[spec.name] = float(raw)
-            elif isinstance(default, tuple):
-                values[spec.name] = _parse_symbols(raw)
-            else:
-                values[spec.name] = raw
+            raw = environ.get(variable(spec.name))
+            if raw is not None:
+                values[spec.name] = parse(spec.name, raw, variable(spec.name))
+        for message in unknown_variables(environ):
+            log.warning("%s", message)
         settings = cls(**values)
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Described:
+    """One setting as the command line and the README show it."""
+
+    name: str
+    variable: str
+    flag: str
+    default: str
+    help: str
+    kind: Kind[Any]
+
+
+def variable(name: str) -> str:
+    return PREFIX + name.upper()
+
+
+def described() -> Iterator[Described]:
+    defaults = Settings()
+    for spec in fields(Settings):
+        kind: Kind[Any] = spec.metadata["kind"]
+        yield Described(
+            name=spec.name,
+            variable=variable(spec.name),
+            flag="--" + spec.name.replace("_", "-"),
+            default=kind.format(getattr(defaults, spec.name)),
+            help=spec.metadata["help"],
+            kind=kind,
+        )
+
+
+def parse(name: str, raw: str, source: str) -> Any:
+    """The value of setting `name` from `raw`; `source` (a variable or a flag) is named in the error."""
+    kind: Kind[Any] = next(spec.metadata["kind"] for spec in fields(Settings) if spec.name == name)
+    try:
+        return kind.parse(raw)
+    except ValueError:
+        raise SettingError(f"{source}={raw!r} is not {kind.expected}") from None
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning per PAPERBROKER_* variable no setting reads, with the closest known name.
+
+    Names are compared without the prefix, which every candidate shares and would make anything look close.
+    """
+    known = {spec.name.upper(): variable(spec.name) for spec in fields(Settings)}
+    messages = []
+    for name in sorted(environ):
+        if not name.startswith(PREFIX) or name in known.values() or name in TOOL_VARIABLES:
+            continue
+        close = difflib.get_close_matches(name.removeprefix(PREFIX), known, n=1)
+        hint = f"; did you mean {known[close[0]]}?" if close else ""
+        messages.append(f"{name} is not a paperbroker setting{hint}")
+    return messages

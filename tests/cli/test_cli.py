@@ -1,0 +1,58 @@
+"""The `paperbroker` command: a bad setting is one line and status 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from paperbroker import __version__
+from paperbroker.cli import main
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBROKER_")}
+    return subprocess.run(
+        [sys.executable, "-m", "paperbroker", *args],
+        env={**environ, **env}, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_a_bad_variable_stops_serve_with_status_2_and_one_line() -> None:
+    result = run("serve", PAPERBROKER_PORT="abc")
+    assert result.returncode == 2
+    assert result.stderr == "paperbroker serve: PAPERBROKER_PORT='abc' is not a port number (1-65535)\n"
+
+
+def test_a_bad_flag_names_the_flag() -> None:
+    result = run("serve", "--market-interval", "-1")
+    assert result.returncode == 2
+    assert result.stderr == "paperbroker serve: --market-interval='-1' is not a number of seconds above 0\n"
+
+
+@pytest.mark.parametrize("command", ["stub", "mock"])
+def test_stub_and_mock_check_their_port_too(command: str) -> None:
+    result = run(command, "--port", "70000")
+    assert result.returncode == 2
+    assert result.stderr == f"paperbroker {command}: --port='70000' is not a port number (1-65535)\n"
+
+
+def test_several_workers_need_a_shared_store() -> None:
+    result = run("serve", "--workers", "2", "--db", ":memory:")
+    assert result.returncode == 2
+    assert "--workers needs a shared store" in result.stderr
+
+
+def test_version_names_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"paperbroker {__version__}\n"
+
+
+def test_python_m_paperbroker_is_the_command() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"paperbroker {__version__}\n"
