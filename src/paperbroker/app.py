@@ -19,20 +19,21 @@ from paperbroker.api import bind_handlers
 from paperbroker.api.problems import broker_error
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
-from paperbroker.drift import ContractDrift
+from paperbroker.edges import AllowHeader, BodySizeLimit, ControlCharacterGuard, RootRedirect
 from paperbroker.engine.errors import BrokerError
-from paperbroker.fastpath import OrjsonJsonifier, bind_operations_once, lean_middlewares
-from paperbroker.market.leader import ticker_lock
+from paperbroker.fastpath import fast_app
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
-from paperbroker.middleware import AllowHeader, BodySizeLimit, ControlCharacterGuard
 from paperbroker.settings import Settings
-from paperbroker.store.base import Store
-from paperbroker.store.sqlite import SQLiteStore
+from paperbroker.store import open_store
 from paperbroker.validation import validator_map
 
 API_BASE = "/api/v1"
 log = logging.getLogger(__name__)
+
+# Connexion logs the repr of every 4xx it answers (an unknown path, a refused body) at WARNING, beside
+# uvicorn's access line for the same request; a client's mistake is not the server's: errors only.
+logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 
 
 def _resolver(handlers: dict[str, Callable[..., Any]]) -> Resolver:
@@ -52,14 +53,7 @@ def build_broker(settings: Settings) -> Broker:
         starting_cash=settings.starting_cash,
         commission_per_unit=settings.commission_per_unit,
     )
-    store: Store
-    if settings.db.startswith(("postgresql://", "postgres://")):
-        from paperbroker.store.postgres import PostgresStore  # psycopg is loaded only when used
-
-        store = PostgresStore(settings.db)
-    else:
-        store = SQLiteStore(settings.db)
-    return Broker(store, config)
+    return Broker(open_store(settings.db), config)
 
 
 class _StartupFreeze:
@@ -93,7 +87,7 @@ startup_objects_frozen = _StartupFreeze()
 
 
 def create_app(settings: Settings | None = None, broker: Broker | None = None) -> AsyncApp:
-    """The service. Request and response validation are always on."""
+    """The service. Request and response validation are always on, with or without the fast path."""
     settings = settings or Settings.from_env()
     broker = broker or build_broker(settings)
     market = RandomWalkMarket(settings.market_symbols, seed=settings.market_seed) if settings.market else None
@@ -103,7 +97,7 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
         if market is None:
             yield
             return
-        lock = ticker_lock(broker.store)  # with several workers, only the lock's holder ticks
+        lock = broker.store.ticker_lock()  # with several workers, only the lock's holder ticks
         if lock.acquire():
             tick(broker, market)
         ticker = asyncio.create_task(run_ticker(broker, market, settings.market_interval, lock))
@@ -121,8 +115,7 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
             async with ticking():
                 yield
 
-    app = AsyncApp(__name__, lifespan=lifespan, jsonifier=OrjsonJsonifier(), middlewares=lean_middlewares())
-    bind_operations_once(app)
+    app = (fast_app if settings.fastpath else AsyncApp)(__name__, lifespan=lifespan)
     app.add_api(
         spec_path(),
         resolver=_resolver(bind_handlers(broker)),
@@ -133,9 +126,6 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
     )
     app.add_error_handler(BrokerError, broker_error)
     _add_http_middleware(app, settings)
-    if settings.drift:
-        log.warning("contract drift %r is on: responses break the contract on purpose", settings.drift)
-        app.add_middleware(ContractDrift, MiddlewarePosition.BEFORE_EXCEPTION, kind=settings.drift)
     app.broker = broker
     return app
 
@@ -148,6 +138,7 @@ def _documented_methods() -> dict[str, list[str]]:
 
 def _add_http_middleware(app: AsyncApp, settings: Settings) -> None:
     """Outermost, so oversized bodies never reach validation and every 405 names the right methods."""
+    app.add_middleware(RootRedirect, MiddlewarePosition.BEFORE_EXCEPTION, to=f"{API_BASE}/ui/")
     app.add_middleware(
         AllowHeader, MiddlewarePosition.BEFORE_EXCEPTION, base_path=API_BASE, paths=_documented_methods()
     )

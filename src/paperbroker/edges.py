@@ -1,6 +1,6 @@
-"""ASGI middleware for what the routing layer gets wrong about HTTP: body limits and 405 Allow headers.
+"""The HTTP edges, before routing: body limits, 405 Allow headers, control characters in the URL.
 
-Both answer with problem+json documents, so nothing a client sends reaches a handler unchecked or
+Each answers with a problem+json document, so nothing a client sends reaches a handler unchecked or
 comes back as a 500.
 """
 
@@ -10,13 +10,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
-from typing import Any
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Any
-Send = Any
-ASGIApp = Any
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 async def send_problem(
@@ -137,5 +132,21 @@ class ControlCharacterGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _CONTROL_CHARACTER.search(scope["path"]):
             await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
+            return
+        await self.app(scope, receive, send)
+
+
+class RootRedirect:
+    """`GET /` is where a person types the address: send them to the API's documentation."""
+
+    def __init__(self, app: ASGIApp, to: str) -> None:
+        self.app = app
+        self.location = to.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/" and scope["method"] in {"GET", "HEAD"}:
+            headers = [(b"location", self.location), (b"content-length", b"0")]
+            await send({"type": "http.response.start", "status": 307, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
             return
         await self.app(scope, receive, send)

@@ -1,5 +1,8 @@
 """The API under test: the real service over a fresh SQLite file, or the stub when
-PAPERBROKER_API_UNDER_TEST=stub (the contract-first red phase: these tests must then fail)."""
+PAPERBROKER_API_UNDER_TEST=stub (the contract-first red phase: these tests must then fail).
+
+The service runs each test twice: through the fast path and as stock Connexion (PAPERBROKER_FASTPATH=false),
+so the switch's off position is always ready for a Connexion upgrade."""
 
 from __future__ import annotations
 
@@ -15,12 +18,12 @@ from paperbroker.app import create_app, create_stub_app
 from paperbroker.settings import Settings
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
+@pytest.fixture(params=[True, False], ids=["fastpath", "stock"])
+def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[TestClient]:
     if os.environ.get("PAPERBROKER_API_UNDER_TEST") == "stub":
         app = create_stub_app()
     else:
-        app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False))
+        app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False, fastpath=request.param))
     with TestClient(app, base_url="http://testserver/api/v1") as test_client:
         yield test_client
 

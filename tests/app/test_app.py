@@ -5,10 +5,12 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import httpx
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
 from paperbroker.settings import Settings
+from tests.live import running
 
 
 def test_start_up_objects_are_frozen_while_the_app_runs_and_released_after(tmp_path: Path) -> None:
@@ -28,3 +30,16 @@ def test_the_frozen_set_is_thawed_when_the_last_of_several_apps_stops(tmp_path: 
             assert gc.get_freeze_count() > 10_000
         assert gc.get_freeze_count() > 10_000  # the first app is still serving
     assert gc.get_freeze_count() == 0
+
+
+def test_an_unknown_path_logs_one_access_line_and_start_up_warns_of_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with running("serve", ["--db", str(tmp_path / "b.db"), "--no-market"], log=log) as base:
+        assert httpx.get(f"{base}/nope").status_code == 404
+        assert httpx.post(f"{base}/api/v1/broker/orders", json={}).status_code == 400
+    lines = log.read_text().splitlines()
+    assert [line for line in lines if "/nope" in line] == [
+        line for line in lines if '"GET /nope HTTP/1.1" 404' in line
+    ]
+    assert len([line for line in lines if "/nope" in line]) == 1
+    assert not [line for line in lines if "Exception" in line or "Warning" in line or "Traceback" in line]

@@ -12,7 +12,6 @@ from connexion.resolver import Resolver
 from starlette.testclient import TestClient
 
 from paperbroker import api, fastpath
-from paperbroker import app as app_module
 from paperbroker.app import create_app
 from paperbroker.settings import Settings
 from tests.fastpath.conftest import ORDER
@@ -69,12 +68,9 @@ def _play(app: Any) -> list[tuple[int, str, Any]]:
         return [_normalised(test_client.request(m, path, json=body)) for m, path, body in SCRIPT]
 
 
-def test_bound_operations_answer_as_connexions_own_decorators_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_fast_path_answers_as_stock_connexion_does(tmp_path: Path) -> None:
     bound = _play(create_app(Settings(db=str(tmp_path / "bound.db"), market=False)))
-    monkeypatch.setattr(app_module, "bind_operations_once", lambda app: app)
-    stock = create_app(Settings(db=str(tmp_path / "stock.db"), market=False))
+    stock = create_app(Settings(db=str(tmp_path / "stock.db"), market=False, fastpath=False))
     assert not any(isinstance(op, fastpath.BoundOperation) for op in _operations(stock))
     assert _play(stock) == bound
     assert {status for status, _, _ in bound} >= {200, 201, 400, 404, 409, 422}

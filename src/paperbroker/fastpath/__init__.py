@@ -11,16 +11,30 @@
 
 Connexion internals are subclassed or stood in for in this package and nowhere else; tests/fastpath fails
 if Connexion changes one of them, and checks that the bound handlers answer as Connexion's decorators do.
+`fast_app` is the one switch: the service builds its app with it, or (PAPERBROKER_FASTPATH=false) with
+stock Connexion, so an upgrade of Connexion can ship before this package is re-ported to it.
 """
+
+from typing import Any
+
+from connexion import AsyncApp
 
 from paperbroker.fastpath.binding import BoundOperation, bind_operations_once
 from paperbroker.fastpath.jsonifier import OrjsonJsonifier
 from paperbroker.fastpath.middlewares import LeanSwaggerUIMiddleware, lean_middlewares
+
+
+def fast_app(import_name: str, **options: Any) -> AsyncApp:
+    """An AsyncApp with every part of the fast path in place; `options` are AsyncApp's own."""
+    app = AsyncApp(import_name, jsonifier=OrjsonJsonifier(), middlewares=lean_middlewares(), **options)
+    return bind_operations_once(app)
+
 
 __all__ = [
     "BoundOperation",
     "LeanSwaggerUIMiddleware",
     "OrjsonJsonifier",
     "bind_operations_once",
+    "fast_app",
     "lean_middlewares",
 ]
