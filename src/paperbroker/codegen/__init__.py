@@ -1,26 +1,53 @@
-"""`paperbroker codegen`: the TypeScript client of openapi/broker.yaml, by tools/frontend's pinned generator.
+"""`paperbroker codegen`: the TypeScript client of the contract, by tools/frontend's pinned generator.
 
 The generator (openapi-typescript, with openapi-fetch as the runtime client) is pinned in
-tools/frontend/package.json and its lock file; this module only installs it once with `npm ci` and runs
-tools/frontend/scripts/codegen.mjs, so the CLI, `make codegen` and the drift test all generate the same way.
+tools/frontend/package.json and its lock file. The package ships those two files and
+scripts/codegen.mjs in `toolchain/` (symlinks in the source tree, so there is one copy of each), which
+makes `paperbroker codegen` work from an installed wheel too: there the toolchain is copied once into a
+user cache folder and installed with `npm ci`. In a checkout, tools/frontend itself is used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
+from importlib import resources
 from pathlib import Path
 
 from paperbroker.contract import spec_path
 
+TOOLCHAIN_FILES = ("package.json", "package-lock.json", "scripts/codegen.mjs")
+
+
+def _toolchain() -> Path:
+    return Path(str(resources.files(__package__) / "toolchain"))
+
+
+def in_checkout() -> bool:
+    """The shipped toolchain files are symlinks into tools/frontend only in a source checkout."""
+    return (_toolchain() / "package.json").is_symlink()
+
 
 def frontend_dir() -> Path:
-    """tools/frontend of the checkout the package is installed from (editable install), like spec_path()."""
-    return spec_path().parents[1] / "tools" / "frontend"
+    """tools/frontend of the checkout, or the user cache copy of the shipped toolchain (installed wheel)."""
+    if in_checkout():
+        return (_toolchain() / "package.json").resolve().parent
+    lock = (_toolchain() / "package-lock.json").read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "paperbroker" / f"codegen-{hashlib.sha256(lock).hexdigest()[:16]}"
+    for name in TOOLCHAIN_FILES:
+        target = folder / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(_toolchain() / name, target)
+    return folder
 
 
 def default_out() -> Path:
-    return frontend_dir() / "generated"
+    """tools/frontend/generated in a checkout; ./generated where the package is installed from a wheel."""
+    return frontend_dir() / "generated" if in_checkout() else Path.cwd() / "generated"
 
 
 def _require(tool: str) -> str:
@@ -42,7 +69,7 @@ def ensure_node_modules(frontend: Path | None = None) -> Path:
 
 
 def generate(out: Path | None = None, spec: Path | None = None) -> list[Path]:
-    """Writes schema.d.ts and client.ts into `out` (default tools/frontend/generated); returns their paths."""
+    """Writes schema.d.ts and client.ts into `out` (default: see default_out); returns their paths."""
     frontend = ensure_node_modules()
     out = (out or default_out()).resolve()
     spec = (spec or spec_path()).resolve()

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 
+@cache
 def spec_path() -> Path:
-    """openapi/broker.yaml of the checkout the package is installed from (editable install)."""
-    return Path(__file__).resolve().parents[3] / "openapi" / "broker.yaml"
+    """The spec shipped inside the package, so an installed wheel serves the same contract as a checkout.
+
+    In the source tree `contract/broker.yaml` is a symlink to `openapi/broker.yaml`, the one hand-edited
+    copy; building a wheel stores its content, and a test checks the shipped bytes are the same.
+    """
+    shipped = resources.files(__package__) / "broker.yaml"
+    return Path(str(shipped))

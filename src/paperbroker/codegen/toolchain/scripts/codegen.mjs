@@ -1,0 +1,1 @@
+../../../../../tools/frontend/scripts/codegen.mjs
