@@ -1,35 +1,40 @@
-"""Test-only: make the service break its contract on the wire, to prove the fuzzing gate notices.
+"""Test-only: a service that breaks its contract on the wire, to prove the fuzzing gate notices.
 
-Enabled by `PAPERBROKER_DRIFT=<kind>` (or `paperbroker fuzz --drift <kind>`). The rewrite happens outside
-Connexion, after its response validation, as a buggy proxy or serializer would: only a client-side check
-such as Schemathesis can catch it. Never set it in production.
+`paperbroker fuzz --drift <kind>` serves `create_drifted_app`, a factory of its own, so neither Settings
+nor `create_app` knows drift exists and production cannot switch it on. The rewrite wraps the whole app,
+after Connexion's response validation, as a buggy proxy or serializer would: only a client-side check
+such as Schemathesis can catch it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Callable
-from typing import Any
 
-Json = Any
-ASGIApp = Any
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+KIND_VARIABLE = "PAPERBROKER_FUZZ_DRIFT"
+FACTORY = "paperbroker.drift:create_drifted_app"
+log = logging.getLogger(__name__)
 
 
-def _extra_field(order: dict[str, Json]) -> None:
+def _extra_field(order: dict[str, object]) -> None:
     order["internalNote"] = "not in the contract"
 
 
-def _wrong_enum(order: dict[str, Json]) -> None:
+def _wrong_enum(order: dict[str, object]) -> None:
     order["status"] = 7  # OrderStatus stops at 6
 
 
-DRIFTS: dict[str, Callable[[dict[str, Json]], None]] = {
+DRIFTS: dict[str, Callable[[dict[str, object]], None]] = {
     "extra-field": _extra_field,
     "wrong-enum": _wrong_enum,
 }
 
 
-def _drift_orders(document: Json, change: Callable[[dict[str, Json]], None]) -> Json:
+def _drift_orders(document: object, change: Callable[[dict[str, object]], None]) -> object:
     items = document if isinstance(document, list) else [document]
     for item in items:
         if isinstance(item, dict) and "status" in item and "filledQty" in item:
@@ -46,14 +51,14 @@ class ContractDrift:
         self.app = app
         self.change = DRIFTS[kind]
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start: dict[str, Any] = {}
+        start: Message = {}
         chunks: list[bytes] = []
 
-        async def capture(message: dict[str, Any]) -> None:
+        async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
                 return
@@ -73,3 +78,13 @@ class ContractDrift:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, capture)
+
+
+def create_drifted_app() -> ContractDrift:
+    """uvicorn factory: the production app, untouched inside, drifted as PAPERBROKER_FUZZ_DRIFT says."""
+    from paperbroker.app import create_app  # loaded when served, not by `paperbroker fuzz --help`
+
+    kind = os.environ.get(KIND_VARIABLE, "")
+    app = ContractDrift(create_app(), kind)
+    log.warning("contract drift %r is on: responses break the contract on purpose", kind)
+    return app

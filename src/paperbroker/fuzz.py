@@ -1,13 +1,16 @@
 """`paperbroker fuzz`: Schemathesis against a real uvicorn process of the service.
 
-Starts `paperbroker serve` on a free loopback port with a fresh SQLite file and the simulated market on,
-waits until it answers, runs the Schemathesis CLI with the committed schemathesis.toml, prints how many
-test cases each phase generated, stops the server and exits with Schemathesis's status.
+Starts `paperbroker serve` (or, with --drift, the test-only drifted factory) on a free loopback port with a
+fresh SQLite file and the simulated market on, runs the Schemathesis CLI with the schemathesis.toml shipped
+in the package, prints how many test cases each phase generated, stops the server and exits with
+Schemathesis's status. Each run writes its reports to a folder of its own, so runs in one checkout never
+interleave their files.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,15 +18,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 
-from paperbroker.contract import spec_path
-from paperbroker.process import running
+from paperbroker.drift import DRIFTS, FACTORY, KIND_VARIABLE
+from paperbroker.process import serving
 
-ROOT = spec_path().parents[1]
-CONFIG = ROOT / "schemathesis.toml"
 DEFAULT_SEED = 20261125
+DEFAULT_REPORTS = Path("build") / "fuzz"
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
+LOG_LEVEL = ["--log-level", "warning"]
 
 
 def cases_per_phase(events: Path) -> Counter[str]:
@@ -38,30 +42,52 @@ def cases_per_phase(events: Path) -> Counter[str]:
     return counts
 
 
-def run(seed: int, report_dir: Path, drift: str | None, extra: list[str]) -> int:
-    report_dir.mkdir(parents=True, exist_ok=True)
-    events = report_dir / "events.ndjson"
-    events.unlink(missing_ok=True)
-    env = {"PAPERBROKER_MARKET_INTERVAL": "0.2", "PAPERBROKER_DRIFT": drift or ""}
-    with tempfile.TemporaryDirectory(prefix="paperbroker-fuzz-") as tmp:
-        args = ["--db", str(Path(tmp) / "fuzz.db"), "--log-level", "warning"]
-        with running("serve", args, env=env) as base:
+def new_report_folder(parent: Path) -> Path:
+    """A folder of this run's own under `parent` (created here, named by time and process)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path(tempfile.mkdtemp(prefix=f"{stamp}-{os.getpid()}-", dir=parent))
+
+
+def server_command(drift: str | None) -> list[str]:
+    """`paperbroker serve`, or uvicorn serving the drifted factory; both read PAPERBROKER_DB."""
+    if drift is None:
+        return [sys.executable, "-m", "paperbroker", "serve", *LOG_LEVEL]
+    return [sys.executable, "-m", "uvicorn", "--factory", FACTORY, *LOG_LEVEL]
+
+
+def run(seed: int, report_parent: Path, drift: str | None, extra: list[str]) -> int:
+    if importlib.util.find_spec("schemathesis") is None:
+        print("paperbroker fuzz: Schemathesis is missing: pip install 'paperbroker[fuzz]'", file=sys.stderr)
+        return 2
+    reports = new_report_folder(report_parent)
+    events = reports / "events.ndjson"
+    shipped = resources.files(__package__) / "schemathesis.toml"
+    with (
+        tempfile.TemporaryDirectory(prefix="paperbroker-fuzz-") as tmp,
+        resources.as_file(shipped) as config,
+    ):
+        env = {
+            "PAPERBROKER_DB": str(Path(tmp) / "fuzz.db"),
+            "PAPERBROKER_MARKET_INTERVAL": "0.2",
+            KIND_VARIABLE: drift or "",
+        }
+        with serving(server_command(drift), env=env) as base:
             started = time.monotonic()
-            schemathesis = str(Path(sys.executable).parent / "schemathesis")
             command = [
-                schemathesis, "--config-file", str(CONFIG), "run", f"{base}/api/v1/openapi.json",
-                "--seed", str(seed), "--no-color",
-                "--report-junit-path", str(report_dir / "junit.xml"),
-                "--report-ndjson-path", str(events),
+                sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
+                "run", f"{base}/api/v1/openapi.json", "--seed", str(seed), "--no-color",
+                "--report-junit-path", str(reports / "junit.xml"), "--report-ndjson-path", str(events),
                 *extra,
             ]  # fmt: skip
-            status = subprocess.run(command, cwd=ROOT, check=False).returncode
+            status = subprocess.run(command, check=False).returncode
             elapsed = time.monotonic() - started
     counts = cases_per_phase(events)
     per_phase = ", ".join(f"{phase} {counts.get(phase, 0)}" for phase in PHASES)
     print(
         f"paperbroker fuzz: {sum(counts.values())} test cases ({per_phase}) in {elapsed:.1f} s, seed {seed}"
     )
+    print(f"reports: {reports}")
     print(f"reproduce: paperbroker fuzz --seed {seed}; replay one case: schemathesis replay <id>")
     return status
 
@@ -70,10 +96,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     seed = int(os.environ.get("PAPERBROKER_FUZZ_SEED", DEFAULT_SEED))
     parser.add_argument("--seed", type=int, default=seed, help=f"Schemathesis seed (default {seed})")
     parser.add_argument(
-        "--report-dir", type=Path, default=ROOT / "build" / "fuzz", help="JUnit and NDJSON reports"
+        "--report-dir",
+        type=Path,
+        default=DEFAULT_REPORTS,
+        help=f"each run's JUnit and NDJSON reports go to a new folder in it (default {DEFAULT_REPORTS})",
     )
     parser.add_argument(
-        "--drift", help="test-only: serve a copy that breaks the contract (extra-field, wrong-enum)"
+        "--drift", choices=sorted(DRIFTS), help="test-only: serve a copy that breaks the contract on the wire"
     )
     parser.add_argument("extra", nargs=argparse.REMAINDER, help="after --: more `schemathesis run` options")
 

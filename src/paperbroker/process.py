@@ -1,4 +1,5 @@
-"""Run a `paperbroker` command as its own process on a free loopback port, and always stop it.
+"""Run a server (a `paperbroker` command, or uvicorn with a factory) as its own process on a free loopback
+port, and always stop it.
 
 Used by `paperbroker fuzz` and by the tests that need a real uvicorn process.
 """
@@ -6,6 +7,7 @@ Used by `paperbroker fuzz` and by the tests that need a real uvicorn process.
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -46,16 +48,30 @@ def running(
     log: Path | None = None,
     timeout: float = 60.0,
 ) -> Iterator[str]:
-    """`paperbroker <command> --host 127.0.0.1 --port P <args>`; yields its base URL once it answers.
+    """`paperbroker <command> <args> --host 127.0.0.1 --port P`; yields its base URL once it answers.
 
     Its output goes to `log` when given, else to this process's output.
     """
+    argv = [sys.executable, "-m", "paperbroker", command, *args]
+    with serving(argv, env=env, log=log, timeout=timeout) as base:
+        yield base
+
+
+@contextmanager
+def serving(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """`<argv> --host 127.0.0.1 --port P`, any command that takes uvicorn's flags; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
         sink = stack.enter_context(log.open("wb")) if log is not None else None
         process = subprocess.Popen(
-            [sys.executable, "-m", "paperbroker", command, "--host", "127.0.0.1", "--port", str(port), *args],
+            [*argv, "--host", "127.0.0.1", "--port", str(port)],
             env={**os.environ, **(env or {})},
             stdout=sink,
             stderr=subprocess.STDOUT if sink is not None else None,
@@ -65,7 +81,7 @@ def running(
                 wait_until_up(f"{base}/api/v1/openapi.json", process, timeout)
             except RuntimeError as error:
                 detail = log.read_text(errors="replace") if log is not None else ""
-                raise RuntimeError(f"{command}: {error}\n{detail}") from None
+                raise RuntimeError(f"{shlex.join(argv)}: {error}\n{detail}") from None
             yield base
         finally:
             process.terminate()
