@@ -13,11 +13,13 @@ import argparse
 import importlib.util
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -42,6 +44,48 @@ def cases_per_phase(events: Path) -> Counter[str]:
     return counts
 
 
+def parallel_parsing_is_safe(implementation: str, version: Sequence[int]) -> bool:
+    """False where CPython's AST builder keeps its recursion depth in state all threads share.
+
+    There, `ast.parse` in two threads at once can raise `SystemError: AST constructor recursion depth
+    mismatch` (CPython gh-106905, fixed in 3.11.8 and 3.12.2). Schemathesis workers are threads, and the
+    traceback module parses source lines to place its carets, so a worker formatting an error while
+    another parses stops the whole run with an error of Schemathesis's own, though every case passed.
+    """
+    found = tuple(version[:3])
+    return implementation != "CPython" or found >= (3, 12, 2) or (3, 11, 8) <= found < (3, 12)
+
+
+def workers_asked(extra: Sequence[str]) -> str | None:
+    """The last `-w`/`--workers` value among the options passed to `schemathesis run`, as click reads it."""
+    asked = None
+    for index, arg in enumerate(extra):
+        if arg in ("-w", "--workers") and index + 1 < len(extra):
+            asked = extra[index + 1]
+        elif arg.startswith("--workers="):
+            asked = arg.partition("=")[2]
+        elif arg.startswith("-w") and len(arg) > 2:
+            asked = arg[2:]
+    return asked
+
+
+def refuse_parallel_workers(
+    extra: Sequence[str],
+    implementation: str = platform.python_implementation(),
+    version: Sequence[int] = sys.version_info[:3],
+) -> str | None:
+    """Why these options cannot run here, or None: the shipped config runs one worker for the same reason."""
+    asked = workers_asked(extra)
+    if asked in (None, "1") or parallel_parsing_is_safe(implementation, version):
+        return None
+    running = ".".join(map(str, version[:3]))
+    return (
+        f"--workers {asked} is refused on {implementation} {running}: Schemathesis's worker threads parse "
+        "Python source at once, which this interpreter gets wrong (CPython gh-106905: SystemError 'AST "
+        "constructor recursion depth mismatch', fixed in 3.11.8 and 3.12.2). Run one worker, or upgrade."
+    )
+
+
 def new_report_folder(parent: Path) -> Path:
     """A folder of this run's own under `parent` (created here, named by time and process)."""
     parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +101,10 @@ def server_command(drift: str | None) -> list[str]:
 
 
 def run(seed: int, report_parent: Path, drift: str | None, extra: list[str]) -> int:
+    refusal = refuse_parallel_workers(extra)
+    if refusal:
+        print(f"paperbroker fuzz: {refusal}", file=sys.stderr)
+        return 2
     if importlib.util.find_spec("schemathesis") is None:
         print("paperbroker fuzz: Schemathesis is missing: pip install 'paperbroker[fuzz]'", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
-"""The contract gate: it fails a service that drifts from the spec, passes the service, and a second run
-sharing the checkout keeps its reports apart."""
+"""The contract gate: it fails a service that drifts from the spec, passes the service, and cannot flake on
+the interpreter or on a second run sharing the checkout."""
 
+import platform
 import re
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbroker.fuzz import cases_per_phase
+from paperbroker.fuzz import cases_per_phase, main, parallel_parsing_is_safe, refuse_parallel_workers
 
 QUICK = ["--", "--phases", "examples,fuzzing", "--max-examples", "15", "--include-operation-id", "getOrders"]
 
@@ -48,3 +49,31 @@ def test_two_runs_sharing_a_report_dir_each_pass_with_reports_of_their_own(tmp_p
     for folder in folders:
         assert cases_per_phase(folder / "events.ndjson")["fuzzing"] > 0
         assert (folder / "junit.xml").is_file()
+
+
+@pytest.mark.parametrize("workers", [["--workers", "2"], ["--workers=4"], ["-w", "auto"], ["-w2"]])
+def test_parallel_workers_are_refused_where_threads_break_python_parsing(workers: list[str]) -> None:
+    for version in [(3, 11, 7), (3, 12, 1)]:
+        refusal = refuse_parallel_workers(["--max-examples", "5", *workers], "CPython", version)
+        assert refusal is not None
+        assert "gh-106905" in refusal
+
+
+def test_one_worker_or_a_fixed_interpreter_runs_as_asked() -> None:
+    assert refuse_parallel_workers([], "CPython", (3, 11, 7)) is None
+    assert refuse_parallel_workers(["--workers", "1"], "CPython", (3, 11, 0)) is None
+    for version in [(3, 11, 8), (3, 12, 2), (3, 13, 0)]:
+        assert refuse_parallel_workers(["--workers", "2"], "CPython", version) is None
+    assert refuse_parallel_workers(["--workers", "2"], "PyPy", (3, 11, 7)) is None
+
+
+@pytest.mark.skipif(
+    parallel_parsing_is_safe(platform.python_implementation(), sys.version_info[:3]),
+    reason="this interpreter parses in threads safely",
+)
+def test_fuzz_refuses_parallel_workers_before_starting_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--report-dir", str(tmp_path / "reports"), "--", "--workers", "2"]) == 2
+    assert "gh-106905" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
