@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from paperbroker.engine import account as accounting
 from paperbroker.engine import orders
@@ -20,6 +21,7 @@ from paperbroker.engine.model import (
     Position,
     Quote,
 )
+from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity, to_decimal
 from paperbroker.engine.positions import apply_fill
 from paperbroker.store.base import Ledger, Store
 
@@ -32,11 +34,30 @@ def wall_clock_ms() -> int:
 
 @dataclass(frozen=True, slots=True)
 class BrokerConfig:
-    account_id: str = "paper"
-    account_name: str = "Paper account"
-    currency: str = "USD"
-    starting_cash: float = 100_000.0
-    commission_per_unit: float = 0.0
+    """The account the broker opens and what a fill costs; amounts may be given as floats (settings)."""
+
+    account_id: str
+    account_name: str
+    currency: str
+    starting_cash: Money
+    commission_per_unit: Money
+
+    def __init__(
+        self,
+        account_id: str = "paper",
+        account_name: str = "Paper account",
+        currency: str = "USD",
+        starting_cash: Money | float = Decimal(100_000),
+        commission_per_unit: Money | float = Decimal(0),
+    ) -> None:
+        for name, value in (
+            ("account_id", account_id),
+            ("account_name", account_name),
+            ("currency", currency),
+            ("starting_cash", to_decimal(starting_cash)),
+            ("commission_per_unit", to_decimal(commission_per_unit)),
+        ):
+            object.__setattr__(self, name, value)
 
 
 class Broker:
@@ -77,9 +98,9 @@ class Broker:
     def modify_order(
         self,
         order_id: str,
-        qty: float | None = None,
-        limit_price: float | None = None,
-        stop_price: float | None = None,
+        qty: Quantity | None = None,
+        limit_price: Price | None = None,
+        stop_price: Price | None = None,
     ) -> Order:
         now = self.clock()
         with self.store.transaction() as ledger:
@@ -103,10 +124,12 @@ class Broker:
                     ledger.update_order(orders.cancel(bracket, now))
         return order
 
-    def set_quote(self, symbol: str, bid: float, ask: float, last: float | None = None) -> Quote:
+    def set_quote(self, symbol: str, bid: Price, ask: Price, last: Price | None = None) -> Quote:
         if bid > ask:
             raise UnacceptableRequest(f"The bid ({bid}) is above the ask ({ask}).")
-        quote = Quote(symbol, bid, ask, (bid + ask) / 2 if last is None else last, self.clock())
+        if last is None:
+            last = CONTEXT.divide(CONTEXT.add(bid, ask), 2)
+        quote = Quote(symbol, bid, ask, last, self.clock())
         with self.store.transaction() as ledger:
             self._apply_quote(ledger, quote)
         return quote

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side
+from paperbroker.engine.numbers import CONTEXT, ZERO
 from paperbroker.engine.positions import mark_price
 from paperbroker.store.base import Store
 from paperbroker.store.sqlite import SQLiteStore
+from tests.store.books import AVERAGE_ROUNDING
 
 SYMBOLS = ("AAA", "BBB")
-prices = st.floats(min_value=50, max_value=150, allow_nan=False).map(lambda p: round(p, 2))
-quantities = st.integers(min_value=1, max_value=50).map(float)
+prices = st.decimals(min_value=50, max_value=150, places=2)
+quantities = st.decimals(min_value=Decimal("0.001"), max_value=50, places=3)
 
 
 @st.composite
@@ -39,9 +41,9 @@ def new_orders(draw: st.DrawFn) -> NewOrder:
 
 
 @st.composite
-def quotes(draw: st.DrawFn) -> tuple[str, float, float]:
+def quotes(draw: st.DrawFn) -> tuple[str, Decimal, Decimal]:
     bid = draw(prices)
-    return draw(st.sampled_from(SYMBOLS)), bid, round(bid + draw(st.floats(0, 1)), 2)
+    return draw(st.sampled_from(SYMBOLS)), bid, bid + draw(st.decimals(min_value=0, max_value=1, places=2))
 
 
 actions = st.one_of(
@@ -55,9 +57,9 @@ actions = st.one_of(
 def run_steps(store: Store, steps: list[tuple[Any, ...]]) -> tuple[Broker, list[str]]:
     """Replay the steps on a broker over the store; returns it and the ids of the orders placed."""
     ticks = count(1)
-    broker = Broker(store, BrokerConfig(commission_per_unit=0.01), clock=lambda: next(ticks))
+    broker = Broker(store, BrokerConfig(commission_per_unit=Decimal("0.01")), clock=lambda: next(ticks))
     for symbol in SYMBOLS:
-        broker.set_quote(symbol, 100.0, 100.1)
+        broker.set_quote(symbol, Decimal(100), Decimal("100.1"))
     placed: list[str] = []
     for step in steps:
         try:
@@ -82,13 +84,14 @@ def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
     executions = [e for symbol in SYMBOLS for e in broker.list_executions(symbol)]
     positions = {p.symbol: p for p in broker.list_positions()}
 
-    # Position qty is the signed sum of the fills.
-    signed: defaultdict[str, float] = defaultdict(float)
+    # Position qty is the signed sum of the fills, exactly: a position that nets to zero is gone.
+    signed: defaultdict[str, Decimal] = defaultdict(Decimal)
     for execution in executions:
-        signed[execution.symbol] += execution.side * execution.qty
+        fill = execution.qty if execution.side is Side.Buy else execution.qty.copy_negate()
+        signed[execution.symbol] = CONTEXT.add(signed[execution.symbol], fill)
     for symbol in SYMBOLS:
-        held = positions[symbol].qty if symbol in positions else 0.0
-        assert held == pytest.approx(signed[symbol], abs=1e-6)
+        held = positions[symbol].qty if symbol in positions else ZERO
+        assert held == signed[symbol]
 
     # A bracket fills only after its parent, and never together with the other leg.
     by_id = {order.id: order for order in broker.list_orders()}
@@ -106,15 +109,20 @@ def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
         if order.status is OrderStatus.Filled:
             assert order.filled_qty == order.qty
 
-    # Realized + unrealized P&L equals the cash the fills moved plus what the positions are worth now.
+    # Realized + unrealized P&L equals the cash the fills moved plus what the positions are worth now
+    # (to the rounding of the average price, a quotient); commissions are exact.
     quotes_now = broker.current_quotes(SYMBOLS)
-    recomputed = sum(-e.side * e.price * e.qty for e in executions)
+    recomputed = commissions = ZERO
+    for e in executions:
+        recomputed = CONTEXT.add(recomputed, CONTEXT.add(e.net_amount, e.commission))
+        commissions = CONTEXT.add(commissions, e.commission)
     for position in positions.values():
         quote = quotes_now[position.symbol]
-        recomputed += position.qty * mark_price(position, quote.bid, quote.ask)
+        worth = CONTEXT.multiply(position.qty, mark_price(position, quote.bid, quote.ask))
+        recomputed = CONTEXT.add(recomputed, worth)
     summary = broker.account_summary()
-    assert summary.account.realized_pnl + summary.unrealized_pnl == pytest.approx(recomputed, abs=1e-6)
-    assert summary.account.commissions == pytest.approx(sum(e.commission for e in executions))
-    assert summary.equity == pytest.approx(
-        summary.account.starting_cash + recomputed - summary.account.commissions, abs=1e-6
-    )
+    pnl = CONTEXT.add(summary.account.realized_pnl, summary.unrealized_pnl)
+    assert abs(CONTEXT.subtract(pnl, recomputed)) <= AVERAGE_ROUNDING
+    assert summary.account.commissions == commissions
+    worth = CONTEXT.subtract(CONTEXT.add(summary.account.starting_cash, recomputed), commissions)
+    assert abs(CONTEXT.subtract(summary.equity, worth)) <= AVERAGE_ROUNDING

@@ -1,17 +1,26 @@
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from paperbroker.engine.matching import evaluate
 from paperbroker.engine.model import Order, OrderStatus, OrderType, Quote, Side
+from paperbroker.engine.numbers import to_decimal
+
+
+def price(value: float | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 def order(type_: OrderType, side: Side, limit: float | None = None, stop: float | None = None) -> Order:
-    return Order("1", "AAPL", type_, side, 10, OrderStatus.Working, 0, limit_price=limit, stop_price=stop)
+    return Order(
+        "1", "AAPL", type_, side, Decimal(10), OrderStatus.Working, 0, limit_price=price(limit),
+        stop_price=price(stop),
+    )  # fmt: skip
 
 
 def quote(bid: float, ask: float) -> Quote:
-    return Quote("AAPL", bid, ask, (bid + ask) / 2, 0)
+    return Quote("AAPL", to_decimal(bid), to_decimal(ask), to_decimal((bid + ask) / 2), 0)
 
 
 def test_market_buy_fills_at_the_ask_and_sell_at_the_bid() -> None:
@@ -37,7 +46,7 @@ def test_nothing_fills_without_a_quote() -> None:
 def test_limit_fills_at_the_limit_or_better_once_marketable(
     side: Side, limit: float, bid: float, ask: float, expected: float | None
 ) -> None:
-    assert evaluate(order(OrderType.Limit, side, limit=limit), quote(bid, ask))[1] == expected
+    assert evaluate(order(OrderType.Limit, side, limit=limit), quote(bid, ask))[1] == price(expected)
 
 
 @pytest.mark.parametrize(
@@ -54,25 +63,25 @@ def test_limit_fills_at_the_limit_or_better_once_marketable(
 def test_stop_triggers_at_the_stop_then_fills_as_market(
     side: Side, stop: float, bid: float, ask: float, expected: float | None
 ) -> None:
-    triggered, price = evaluate(order(OrderType.Stop, side, stop=stop), quote(bid, ask))
-    assert price == expected
+    triggered, filled_at = evaluate(order(OrderType.Stop, side, stop=stop), quote(bid, ask))
+    assert filled_at == price(expected)
     assert triggered.triggered == (expected is not None)
 
 
 def test_stop_limit_triggers_then_waits_as_a_limit() -> None:
     buy = order(OrderType.StopLimit, Side.Buy, limit=106, stop=105)
-    triggered, price = evaluate(buy, quote(106.5, 107))  # stop reached, but ask above the limit
-    assert price is None
+    triggered, filled_at = evaluate(buy, quote(106.5, 107))  # stop reached, but ask above the limit
+    assert filled_at is None
     assert triggered.triggered
-    later, price = evaluate(triggered, quote(105.5, 106))
-    assert price == 106
+    later, filled_at = evaluate(triggered, quote(105.5, 106))
+    assert filled_at == 106
     assert later.triggered
 
 
 def test_untriggered_stop_limit_ignores_a_marketable_limit() -> None:
     buy = order(OrderType.StopLimit, Side.Buy, limit=106, stop=105)
-    result, price = evaluate(buy, quote(100, 101))  # ask below the limit, but the stop is not reached
-    assert price is None
+    result, filled_at = evaluate(buy, quote(100, 101))  # ask below the limit, but the stop is not reached
+    assert filled_at is None
     assert not result.triggered
 
 

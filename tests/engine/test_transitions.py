@@ -1,5 +1,6 @@
 import re
 from dataclasses import replace
+from decimal import Decimal
 from itertools import product
 
 import pytest
@@ -11,7 +12,9 @@ from paperbroker.engine.transitions import TRANSITIONS, OrderEvent, transition
 
 
 def order_in(status: OrderStatus) -> Order:
-    order = orders.open_order(NewOrder("AAPL", OrderType.Limit, Side.Buy, 10, limit_price=100), "7", 0)
+    order = orders.open_order(
+        NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal(100)), "7", 0
+    )
     return replace(order, status=status)
 
 
@@ -52,7 +55,7 @@ def test_an_inactive_bracket_cannot_fill_before_it_activates() -> None:
     with pytest.raises(
         InvalidTransition, match=re.escape("Order 7 is Inactive; only a Working order can be filled.")
     ):
-        orders.fill(order_in(OrderStatus.Inactive), 99, 1, 0)
+        orders.fill(order_in(OrderStatus.Inactive), Decimal(99), 1, Decimal(0))
 
 
 def test_only_an_inactive_order_activates() -> None:
@@ -72,12 +75,12 @@ def test_the_refusal_names_the_order_its_status_and_every_status_the_event_allow
 
 def test_modify_keeps_the_status_of_a_pending_order() -> None:
     for status in (OrderStatus.Working, OrderStatus.Inactive):
-        assert orders.modify(order_in(status), now=1, qty=5).status is status
+        assert orders.modify(order_in(status), now=1, qty=Decimal(5)).status is status
 
 
 def test_a_rejected_order_cannot_be_modified() -> None:
     with pytest.raises(InvalidTransition, match="only a Working or Inactive order can be modified"):
-        orders.modify(order_in(OrderStatus.Rejected), now=1, qty=5)
+        orders.modify(order_in(OrderStatus.Rejected), now=1, qty=Decimal(5))
 
 
 def test_a_status_change_is_refused_before_anything_else_is_checked() -> None:

@@ -2,6 +2,7 @@
 round trips across a reopen, atomic transactions, the waiting-orders query, bracket children."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -23,26 +24,45 @@ from tests.store.conftest import OpenStore
 
 
 def working(
-    order_id: str, side: Side, type_: OrderType, limit: float | None = None, stop: float | None = None
+    order_id: str, side: Side, type_: OrderType, limit: int | None = None, stop: int | None = None
 ) -> Order:
-    return Order(order_id, "AAPL", type_, side, 1, OrderStatus.Working, 0, limit_price=limit, stop_price=stop)
+    limit_price = None if limit is None else Decimal(limit)
+    stop_price = None if stop is None else Decimal(stop)
+    order = Order(order_id, "AAPL", type_, side, Decimal(1), OrderStatus.Working, 0)
+    return replace(order, limit_price=limit_price, stop_price=stop_price)
+
+
+def quote(symbol: str, bid: str, ask: str, last: str, time: int) -> Quote:
+    return Quote(symbol, Decimal(bid), Decimal(ask), Decimal(last), time)
+
+
+def position(symbol: str, qty: str, avg_price: str) -> Position:
+    return Position(symbol, Decimal(qty), Decimal(avg_price))
+
+
+def account(starting_cash: str, realized_pnl: str = "0", commissions: str = "0") -> Account:
+    return Account(
+        "paper", "Paper", "USD", Decimal(starting_cash), Decimal(realized_pnl), Decimal(commissions)
+    )
 
 
 def test_everything_round_trips_across_a_reopen(store_opener: OpenStore) -> None:
     order = Order(
-        "1", "AAPL", OrderType.StopLimit, Side.Sell, 3, OrderStatus.Working, 5, limit_price=9, stop_price=10,
-        stop_type=StopType.StopLoss, duration=Duration("GTD", 1_795_000_000_123), triggered=True,
-        message="a note", take_profit=12.5, stop_loss=8.25,
+        "1", "AAPL", OrderType.StopLimit, Side.Sell, Decimal("0.000000003"), OrderStatus.Working, 5,
+        limit_price=Decimal(9), stop_price=Decimal("10.0"), stop_type=StopType.StopLoss,
+        duration=Duration("GTD", 1_795_000_000_123), triggered=True, message="a note",
+        take_profit=Decimal("12.5"), stop_loss=Decimal("8.25"),
     )  # fmt: skip
-    execution = Execution("1", "AAPL", Side.Sell, 3, 9.5, 1_795_000_000_456, 0.03)
+    qty, price, commission = Decimal("0.1"), Decimal("999999999.999999999"), Decimal("0.03")
+    execution = Execution("1", "AAPL", Side.Sell, qty, price, 1_795_000_000_456, commission)
     store = store_opener()
     with store.transaction() as ledger:
         assert ledger.next_order_id() == "1"
         ledger.add_order(order)
         ledger.add_execution(execution)
-        ledger.put_position("AAPL", Position("AAPL", -3, 9.5))
-        ledger.put_account(Account("paper", "Paper", "USD", 1000, 5, 0.03))
-        ledger.put_quote(Quote("AAPL", 9, 9.1, 9.05, 6))
+        ledger.put_position("AAPL", position("AAPL", "-3", "9.5"))
+        ledger.put_account(account("1000", "0.3", "0.03"))
+        ledger.put_quote(quote("AAPL", "9", "9.1", "9.05", 6))
     store.close()
 
     reopened = store_opener()
@@ -51,37 +71,36 @@ def test_everything_round_trips_across_a_reopen(store_opener: OpenStore) -> None
         assert ledger.get_order("2") is None
         assert ledger.list_executions("AAPL") == [execution]
         assert ledger.list_executions("MSFT") == []
-        assert ledger.get_position("AAPL") == Position("AAPL", -3, 9.5)
-        assert ledger.list_positions() == [Position("AAPL", -3, 9.5)]
-        assert ledger.get_account() == Account("paper", "Paper", "USD", 1000, 5, 0.03)
-        assert ledger.get_quote("AAPL") == Quote("AAPL", 9, 9.1, 9.05, 6)
+        assert ledger.get_position("AAPL") == position("AAPL", "-3", "9.5")
+        assert ledger.list_positions() == [position("AAPL", "-3", "9.5")]
+        assert ledger.get_account() == account("1000", "0.3", "0.03")
+        assert ledger.get_quote("AAPL") == quote("AAPL", "9", "9.1", "9.05", 6)
         assert ledger.get_quote("MSFT") is None
-        assert ledger.list_quotes(["AAPL", "MSFT", "AAPL"]) == {"AAPL": Quote("AAPL", 9, 9.1, 9.05, 6)}
+        assert ledger.list_quotes(["AAPL", "MSFT", "AAPL"]) == {"AAPL": quote("AAPL", "9", "9.1", "9.05", 6)}
         assert ledger.list_quotes([]) == {}
         assert ledger.next_order_id() == "2"
 
 
 def test_updates_replace_what_was_stored(store: Store) -> None:
     order = working("1", Side.Buy, OrderType.Limit, limit=100)
-    filled = Order(
-        "1", "AAPL", OrderType.Limit, Side.Buy, 1, OrderStatus.Filled, 7, filled_qty=1, avg_price=99.5,
-        limit_price=100,
-    )  # fmt: skip
+    filled = replace(
+        order, status=OrderStatus.Filled, update_time=7, filled_qty=Decimal(1), avg_price=Decimal("99.5")
+    )
     with store.transaction() as ledger:
         ledger.add_order(order)
         ledger.update_order(filled)
-        ledger.put_account(Account("paper", "Paper", "USD", 1000))
-        ledger.put_account(Account("paper", "Paper", "USD", 1000, realized_pnl=-2, commissions=1))
-        ledger.put_quote(Quote("AAPL", 1, 2, 1.5, 1))
-        ledger.put_quote(Quote("AAPL", 3, 4, 3.5, 2))
-        ledger.put_position("AAPL", Position("AAPL", 1, 1))
-        ledger.put_position("AAPL", Position("AAPL", 2, 1.5))
+        ledger.put_account(account("1000"))
+        ledger.put_account(account("1000", realized_pnl="-2", commissions="1"))
+        ledger.put_quote(quote("AAPL", "1", "2", "1.5", 1))
+        ledger.put_quote(quote("AAPL", "3", "4", "3.5", 2))
+        ledger.put_position("AAPL", position("AAPL", "1", "1"))
+        ledger.put_position("AAPL", position("AAPL", "2", "1.5"))
     with store.transaction() as ledger:
         assert ledger.list_orders() == [filled]
-        assert ledger.orders_waiting_on(Quote("AAPL", 1, 2, 1.5, 3)) == []
-        assert ledger.get_account() == Account("paper", "Paper", "USD", 1000, -2, 1)
-        assert ledger.get_quote("AAPL") == Quote("AAPL", 3, 4, 3.5, 2)
-        assert ledger.list_positions() == [Position("AAPL", 2, 1.5)]
+        assert ledger.orders_waiting_on(quote("AAPL", "1", "2", "1.5", 3)) == []
+        assert ledger.get_account() == account("1000", "-2", "1")
+        assert ledger.get_quote("AAPL") == quote("AAPL", "3", "4", "3.5", 2)
+        assert ledger.list_positions() == [position("AAPL", "2", "1.5")]
 
 
 def test_order_ids_are_unique_and_increasing(store: Store) -> None:
@@ -95,8 +114,8 @@ def test_order_ids_are_unique_and_increasing(store: Store) -> None:
 def test_a_failed_transaction_writes_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction() as ledger:
         ledger.add_order(working("1", Side.Buy, OrderType.Limit, limit=1))
-        ledger.put_position("AAPL", Position("AAPL", 1, 1))
-        ledger.put_account(Account("paper", "Paper", "USD", 1000))
+        ledger.put_position("AAPL", position("AAPL", "1", "1"))
+        ledger.put_account(account("1000"))
         raise RuntimeError("boom")
     with store.transaction() as ledger:
         assert ledger.list_orders() == []
@@ -106,10 +125,10 @@ def test_a_failed_transaction_writes_nothing(store: Store) -> None:
 
 def test_flat_positions_are_deleted(store: Store) -> None:
     with store.transaction() as ledger:
-        ledger.put_position("AAPL", Position("AAPL", 1, 1))
-        ledger.put_position("MSFT", Position("MSFT", -2, 3))
+        ledger.put_position("AAPL", position("AAPL", "1", "1"))
+        ledger.put_position("MSFT", position("MSFT", "-2", "3"))
         ledger.put_position("AAPL", None)
-        assert ledger.list_positions() == [Position("MSFT", -2, 3)]
+        assert ledger.list_positions() == [position("MSFT", "-2", "3")]
         assert ledger.get_position("AAPL") is None
 
 
@@ -127,13 +146,10 @@ def test_orders_waiting_on_a_quote_are_only_those_it_may_fill(store: Store) -> N
     with store.transaction() as ledger:
         for order in orders:
             ledger.add_order(order)
-        ledger.add_order(
-            Order("done", "AAPL", OrderType.Limit, Side.Buy, 1, OrderStatus.Canceled, 0, limit_price=200)
-        )
-        ledger.add_order(
-            Order("other", "MSFT", OrderType.Limit, Side.Buy, 1, OrderStatus.Working, 0, limit_price=200)
-        )
-        waiting = ledger.orders_waiting_on(Quote("AAPL", 99, 100, 99.5, 0))
+        done = working("done", Side.Buy, OrderType.Limit, limit=200)
+        ledger.add_order(replace(done, status=OrderStatus.Canceled))
+        ledger.add_order(replace(working("other", Side.Buy, OrderType.Limit, limit=200), symbol="MSFT"))
+        waiting = ledger.orders_waiting_on(quote("AAPL", "99", "100", "99.5", 0))
     assert [order.id for order in waiting] == [
         "buy-limit-hit",
         "sell-limit-hit",
@@ -143,10 +159,10 @@ def test_orders_waiting_on_a_quote_are_only_those_it_may_fill(store: Store) -> N
 
 
 def test_children_of_an_order_are_its_bracket_orders_oldest_first(store: Store) -> None:
-    def child(order_id: str, parent: str, stop: float) -> Order:
+    def child(order_id: str, parent: str, stop: int) -> Order:
         return Order(
-            order_id, "AAPL", OrderType.Stop, Side.Sell, 1, OrderStatus.Inactive, 0, stop_price=stop,
-            parent_id=parent, parent_type=ParentType.Order,
+            order_id, "AAPL", OrderType.Stop, Side.Sell, Decimal(1), OrderStatus.Inactive, 0,
+            stop_price=Decimal(stop), parent_id=parent, parent_type=ParentType.Order,
         )  # fmt: skip
 
     with store.transaction() as ledger:

@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import random
 import threading
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -16,13 +17,14 @@ import psycopg
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, Order, OrderStatus, OrderType, Quote, Side
+from paperbroker.engine.numbers import to_decimal
 from paperbroker.store.postgres import _TICKER_LOCK, _WAITING, PostgresStore, SessionLock
 from tests.live import running
 from tests.store.books import assert_books_agree
 from tests.store.pg import url_with_schema
 
 SYMBOLS = ("AAA", "BBB")
-CONFIG = BrokerConfig(commission_per_unit=0.01)
+CONFIG = BrokerConfig(commission_per_unit=Decimal("0.01"))
 
 
 def trade(dsn: str, schema: str, seed: int, steps: int) -> list[str]:
@@ -34,21 +36,20 @@ def trade(dsn: str, schema: str, seed: int, steps: int) -> list[str]:
     for _ in range(steps):
         symbol = rng.choice(SYMBOLS)
         side = rng.choice(list(Side))
+        qty = Decimal(rng.randint(1, 5))
         roll = rng.random()
         try:
             if roll < 0.45:
-                placed.append(
-                    broker.place_order(NewOrder(symbol, OrderType.Market, side, rng.randint(1, 5))).id
-                )
+                placed.append(broker.place_order(NewOrder(symbol, OrderType.Market, side, qty)).id)
             elif roll < 0.8:
-                price = round(rng.uniform(98, 102), 2)
-                order = NewOrder(symbol, OrderType.Limit, side, rng.randint(1, 5), limit_price=price)
+                price = to_decimal(round(rng.uniform(98, 102), 2))
+                order = NewOrder(symbol, OrderType.Limit, side, qty, limit_price=price)
                 placed.append(broker.place_order(order).id)
             elif roll < 0.9 and placed:
                 broker.cancel_order(rng.choice(placed))
             else:
-                bid = round(rng.uniform(97, 103), 2)
-                broker.set_quote(symbol, bid, round(bid + 0.05, 2))
+                bid = to_decimal(round(rng.uniform(97, 103), 2))
+                broker.set_quote(symbol, bid, bid + Decimal("0.05"))
         except BrokerError:
             pass  # canceling a filled order: refused, and the books must still agree
     store.close()
@@ -59,7 +60,7 @@ def test_processes_writing_at_once_lose_nothing(pg_dsn: str, pg_schema: str) -> 
     store = PostgresStore(pg_dsn, schema=pg_schema)
     broker = Broker(store, CONFIG)
     for symbol in SYMBOLS:
-        broker.set_quote(symbol, 99.95, 100.05)
+        broker.set_quote(symbol, Decimal("99.95"), Decimal("100.05"))
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         results = pool.starmap(trade, [(pg_dsn, pg_schema, seed, 150) for seed in range(4)])
     placed = [order_id for ids in results for order_id in ids]
@@ -76,11 +77,11 @@ def test_the_waiting_orders_query_searches_the_index_on_postgresql(pg_dsn: str, 
         for n in range(4000):
             status = OrderStatus.Working if n % 10 == 0 else OrderStatus.Filled
             order_type = rng.choice([OrderType.Limit, OrderType.Stop])
-            price = round(rng.uniform(50, 150), 2)
+            price = to_decimal(round(rng.uniform(50, 150), 2))
             ledger.add_order(
                 Order(
-                    str(n), rng.choice(["AAPL", "MSFT", "GOOG"]), order_type, rng.choice(list(Side)), 1,
-                    status, 0, limit_price=price if order_type is OrderType.Limit else None,
+                    str(n), rng.choice(["AAPL", "MSFT", "GOOG"]), order_type, rng.choice(list(Side)),
+                    Decimal(1), status, 0, limit_price=price if order_type is OrderType.Limit else None,
                     stop_price=price if order_type is OrderType.Stop else None,
                 )
             )  # fmt: skip
@@ -100,7 +101,7 @@ def test_the_waiting_orders_query_searches_the_index_on_postgresql(pg_dsn: str, 
     assert [n.get("Index Name") for n in scans] == ["orders_waiting"] * 4, scans
     assert all("trigger_price" in n.get("Index Cond", "") for n in scans), scans
     with store.transaction() as ledger:
-        waiting = ledger.orders_waiting_on(Quote("AAPL", 99.0, 101.0, 100.0, 0))
+        waiting = ledger.orders_waiting_on(Quote("AAPL", Decimal(99), Decimal(101), Decimal(100), 0))
     assert waiting and all(
         order.symbol == "AAPL" and order.status is OrderStatus.Working for order in waiting
     )

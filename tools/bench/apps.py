@@ -10,6 +10,7 @@ Each reads its SQLite file from BENCH_DB so the runner can seed identical stores
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,6 +25,7 @@ from paperbroker.app import create_app
 from paperbroker.broker import Broker
 from paperbroker.contract import models
 from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
+from paperbroker.engine.numbers import to_decimal
 from paperbroker.settings import Settings
 from paperbroker.store.sqlite import SQLiteStore
 
@@ -61,14 +63,18 @@ def _new_order(pre: models.PreOrder1 | models.PreOrder2 | models.PreOrder3 | mod
         symbol=pre.symbol,
         type=OrderType(int(pre.type)),
         side=Side(int(pre.side)),
-        qty=pre.qty,
-        limit_price=pre.limitPrice,
-        stop_price=pre.stopPrice,
-        take_profit=pre.takeProfit,
-        stop_loss=pre.stopLoss,
+        qty=to_decimal(pre.qty),
+        limit_price=_price(pre.limitPrice),
+        stop_price=_price(pre.stopPrice),
+        take_profit=_price(pre.takeProfit),
+        stop_loss=_price(pre.stopLoss),
         stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
         duration=None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime),
     )
+
+
+def _price(value: float | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 def starlette_ceiling() -> Starlette:

@@ -23,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from paperbroker.broker import Broker
@@ -75,9 +76,10 @@ def seed(path: Path, orders: int) -> None:
     """A quote for AAPL and `orders` working buy limits below it: what getOrders will list."""
     store = SQLiteStore(path)
     broker = Broker(store)
-    broker.set_quote("AAPL", 189.99, 190.01)
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
     for i in range(orders):
-        broker.place_order(NewOrder("AAPL", OrderType.Limit, Side.Buy, 10, limit_price=100 + i % 50))
+        order = NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal(100 + i % 50))
+        broker.place_order(order)
     store.close()
 
 

@@ -19,10 +19,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.engine.numbers import to_decimal
 from paperbroker.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +37,13 @@ _STORES = itertools.count()
 def _broker(directory: Path, working: int) -> Broker:
     """A new file store (as served) with `working` orders on both sides, all far from a market at ~100."""
     broker = Broker(SQLiteStore(directory / f"ticks-{next(_STORES)}.db"))
-    broker.set_quote("AAPL", 99.99, 100.01)
+    broker.set_quote("AAPL", Decimal("99.99"), Decimal("100.01"))
+    one, low, high = Decimal(1), Decimal(10), Decimal(1000)
     kinds = [
-        NewOrder("AAPL", OrderType.Limit, Side.Buy, 1, limit_price=10.0),
-        NewOrder("AAPL", OrderType.Limit, Side.Sell, 1, limit_price=1000.0),
-        NewOrder("AAPL", OrderType.Stop, Side.Buy, 1, stop_price=1000.0),
-        NewOrder("AAPL", OrderType.Stop, Side.Sell, 1, stop_price=10.0),
+        NewOrder("AAPL", OrderType.Limit, Side.Buy, one, limit_price=low),
+        NewOrder("AAPL", OrderType.Limit, Side.Sell, one, limit_price=high),
+        NewOrder("AAPL", OrderType.Stop, Side.Buy, one, stop_price=high),
+        NewOrder("AAPL", OrderType.Stop, Side.Sell, one, stop_price=low),
     ]
     for i in range(working):
         broker.place_order(kinds[i % len(kinds)])
@@ -63,14 +66,15 @@ def main() -> int:
     parser.add_argument("--ticks", type=int, default=2000)
     args = parser.parse_args()
     rng = random.Random(0)
-    walk = [100 + rng.uniform(-5, 5) for _ in range(args.ticks)]
+    mids = [round(100 + rng.uniform(-5, 5), 6) for _ in range(args.ticks)]
+    walk = [(to_decimal(mid - 0.01), to_decimal(mid + 0.01)) for mid in mids]  # converted before timing
     results: dict[str, dict[str, float]] = {"tick_us": {}, "list_us_per_order": {}, "place_us": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for working in (10, 10_000):
             broker = _broker(Path(tmp), working)
 
             def quote(i: int, broker: Broker = broker) -> object:
-                return broker.set_quote("AAPL", walk[i] - 0.01, walk[i] + 0.01)
+                return broker.set_quote("AAPL", *walk[i])
 
             results["tick_us"][str(working)] = round(_per_call_us(quote, args.ticks), 1)
             assert len(broker.list_orders()) == working, "a tick filled an order that should stay working"
@@ -84,7 +88,7 @@ def main() -> int:
             per_call = _per_call_us(list_all, max(5, 50_000 // count))
             results["list_us_per_order"][str(count)] = round(per_call / count, 2)
         broker = _broker(Path(tmp), 0)
-        order = NewOrder("AAPL", OrderType.Limit, Side.Buy, 1, limit_price=10.0)
+        order = NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(1), limit_price=Decimal(10))
 
         def place(_: int, broker: Broker = broker) -> object:
             return broker.place_order(order)

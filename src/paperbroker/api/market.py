@@ -6,6 +6,7 @@ from typing import Any
 
 from paperbroker.api.serialize import JsonResponse, quote_json, respond
 from paperbroker.broker import Broker
+from paperbroker.engine.numbers import to_decimal
 
 
 async def get_quotes(broker: Broker, symbols: list[str]) -> JsonResponse:
@@ -15,6 +16,6 @@ async def get_quotes(broker: Broker, symbols: list[str]) -> JsonResponse:
 async def set_quote(broker: Broker, symbol: str, body: dict[str, Any]) -> JsonResponse:
     last = body.get("last")  # the request validator has checked the body against QuoteUpdate
     quote = broker.set_quote(
-        symbol, float(body["bid"]), float(body["ask"]), None if last is None else float(last)
+        symbol, to_decimal(body["bid"]), to_decimal(body["ask"]), None if last is None else to_decimal(last)
     )
     return respond(quote_json(quote))

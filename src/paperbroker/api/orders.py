@@ -6,15 +6,17 @@ Bodies arrive parsed and validated against the contract (paperbroker.validation)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from paperbroker.api.serialize import JsonResponse, order_json, respond
 from paperbroker.broker import Broker
 from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
+from paperbroker.engine.numbers import to_decimal
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else to_decimal(value)
 
 
 def new_order(body: Mapping[str, Any]) -> NewOrder:
@@ -24,7 +26,7 @@ def new_order(body: Mapping[str, Any]) -> NewOrder:
         symbol=body["symbol"],
         type=OrderType(body["type"]),
         side=Side(body["side"]),
-        qty=float(body["qty"]),
+        qty=to_decimal(body["qty"]),
         limit_price=_number(body.get("limitPrice")),
         stop_price=_number(body.get("stopPrice")),
         take_profit=_number(body.get("takeProfit")),

@@ -1,4 +1,8 @@
-"""Domain objects to the contract's JSON shapes (TradingView field names, optional fields omitted)."""
+"""Domain objects to the contract's JSON shapes (TradingView field names, optional fields omitted).
+
+The engine's Decimals leave as floats (`to_float`): the contract's numbers are JSON numbers, and orjson
+writes floats natively where a Decimal would take a fallback call per value.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from paperbroker.engine.account import AccountSummary
 from paperbroker.engine.model import Execution, Order, OrderStatus, Position, Quote
+from paperbroker.engine.numbers import to_float
 
 Json = dict[str, Any]
 JsonResponse = tuple[Any, int, dict[str, str]]
@@ -24,24 +29,27 @@ def order_json(order: Order) -> Json:
         "symbol": order.symbol,
         "type": int(order.type),
         "side": int(order.side),
-        "qty": order.qty,
+        "qty": to_float(order.qty),
         "status": int(order.status),
-        "filledQty": order.filled_qty,
+        "filledQty": to_float(order.filled_qty),
         "updateTime": order.update_time,
     }
-    optional = (
+    prices = (
         ("avgPrice", order.avg_price),
         ("limitPrice", order.limit_price),
         ("stopPrice", order.stop_price),
         ("takeProfit", order.take_profit),
         ("stopLoss", order.stop_loss),
-        ("stopType", None if order.stop_type is None else int(order.stop_type)),
-        ("parentId", order.parent_id),
-        ("parentType", None if order.parent_type is None else int(order.parent_type)),
     )
-    for key, value in optional:
-        if value is not None:
-            data[key] = value
+    for key, price in prices:
+        if price is not None:
+            data[key] = to_float(price)
+    if order.stop_type is not None:
+        data["stopType"] = int(order.stop_type)
+    if order.parent_id is not None:
+        data["parentId"] = order.parent_id
+    if order.parent_type is not None:
+        data["parentType"] = int(order.parent_type)
     if order.duration is not None:
         duration: Json = {"type": order.duration.type}
         if order.duration.datetime is not None:
@@ -57,21 +65,21 @@ def position_json(position: Position) -> Json:
     return {
         "id": position.symbol,
         "symbol": position.symbol,
-        "qty": abs(position.qty),
+        "qty": to_float(position.qty.copy_abs()),
         "side": int(position.side),
-        "avgPrice": position.avg_price,
+        "avgPrice": to_float(position.avg_price),
     }
 
 
 def execution_json(execution: Execution) -> Json:
     return {
         "symbol": execution.symbol,
-        "price": execution.price,
-        "qty": execution.qty,
+        "price": to_float(execution.price),
+        "qty": to_float(execution.qty),
         "side": int(execution.side),
         "time": execution.time,
-        "commission": execution.commission,
-        "netAmount": execution.net_amount,
+        "commission": to_float(execution.commission),
+        "netAmount": to_float(execution.net_amount),
     }
 
 
@@ -81,18 +89,18 @@ def account_json(summary: AccountSummary) -> Json:
         "id": account.id,
         "name": account.name,
         "currency": account.currency,
-        "balance": summary.balance,
-        "equity": summary.equity,
-        "realizedPnl": account.realized_pnl,
-        "unrealizedPnl": summary.unrealized_pnl,
+        "balance": to_float(summary.balance),
+        "equity": to_float(summary.equity),
+        "realizedPnl": to_float(account.realized_pnl),
+        "unrealizedPnl": to_float(summary.unrealized_pnl),
     }
 
 
 def quote_json(quote: Quote) -> Json:
     return {
         "symbol": quote.symbol,
-        "bid": quote.bid,
-        "ask": quote.ask,
-        "last": quote.last,
+        "bid": to_float(quote.bid),
+        "ask": to_float(quote.ask),
+        "last": to_float(quote.last),
         "time": quote.time,
     }

@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from paperbroker.engine.model import Order, OrderType, Quote, Side
+from paperbroker.engine.numbers import Price
 
 
-def stop_reached(side: Side, stop_price: float, quote: Quote) -> bool:
+def stop_reached(side: Side, stop_price: Price, quote: Quote) -> bool:
     """A buy stop triggers when the ask rises to it, a sell stop when the bid falls to it."""
     return quote.ask >= stop_price if side is Side.Buy else quote.bid <= stop_price
 
 
-def limit_marketable(side: Side, limit_price: float, quote: Quote) -> bool:
+def limit_marketable(side: Side, limit_price: Price, quote: Quote) -> bool:
     """A buy limit can fill once the ask is at or below it, a sell limit once the bid is at or above it."""
     return quote.ask <= limit_price if side is Side.Buy else quote.bid >= limit_price
 
 
-def evaluate(order: Order, quote: Quote | None) -> tuple[Order, float | None]:
+def evaluate(order: Order, quote: Quote | None) -> tuple[Order, Price | None]:
     """Match a working order against a quote.
 
     Returns the order (marked triggered if the quote reached its stop) and the price it fills at now,

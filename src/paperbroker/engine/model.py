@@ -1,9 +1,11 @@
-"""Domain objects, named and numbered as in TradingView's Broker API."""
+"""Domain objects, named and numbered as in TradingView's Broker API; every amount is an exact Decimal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+
+from paperbroker.engine.numbers import CONTEXT, ZERO, Money, Price, Quantity
 
 
 class Side(IntEnum):
@@ -56,12 +58,12 @@ FINAL_STATUSES = frozenset({OrderStatus.Canceled, OrderStatus.Filled, OrderStatu
 @dataclass(frozen=True, slots=True)
 class Quote:
     symbol: str
-    bid: float
-    ask: float
-    last: float
+    bid: Price
+    ask: Price
+    last: Price
     time: int
 
-    def price_to(self, side: Side) -> float:
+    def price_to(self, side: Side) -> Price:
         """The price a market order on this side pays or receives."""
         return self.ask if side is Side.Buy else self.bid
 
@@ -79,11 +81,11 @@ class NewOrder:
     symbol: str
     type: OrderType
     side: Side
-    qty: float
-    limit_price: float | None = None
-    stop_price: float | None = None
-    take_profit: float | None = None
-    stop_loss: float | None = None
+    qty: Quantity
+    limit_price: Price | None = None
+    stop_price: Price | None = None
+    take_profit: Price | None = None
+    stop_loss: Price | None = None
     stop_type: StopType | None = None
     duration: Duration | None = None
 
@@ -94,15 +96,15 @@ class Order:
     symbol: str
     type: OrderType
     side: Side
-    qty: float
+    qty: Quantity
     status: OrderStatus
     update_time: int
-    filled_qty: float = 0.0
-    avg_price: float | None = None
-    limit_price: float | None = None
-    stop_price: float | None = None
-    take_profit: float | None = None
-    stop_loss: float | None = None
+    filled_qty: Quantity = ZERO
+    avg_price: Price | None = None
+    limit_price: Price | None = None
+    stop_price: Price | None = None
+    take_profit: Price | None = None
+    stop_loss: Price | None = None
     stop_type: StopType | None = None
     duration: Duration | None = None
     parent_id: str | None = None
@@ -116,7 +118,7 @@ class Order:
         return self.status in FINAL_STATUSES
 
     @property
-    def trigger(self) -> tuple[TriggerKind, float] | None:
+    def trigger(self) -> tuple[TriggerKind, Price] | None:
         """What a working order waits for, or None when it waits for nothing."""
         if self.status is not OrderStatus.Working:
             return None
@@ -134,15 +136,17 @@ class Execution:
     order_id: str
     symbol: str
     side: Side
-    qty: float
-    price: float
+    qty: Quantity
+    price: Price
     time: int
-    commission: float
+    commission: Money
 
     @property
-    def net_amount(self) -> float:
+    def net_amount(self) -> Money:
         """Cash the fill moved: received for a sell, paid for a buy, commission always paid."""
-        return -self.side * self.price * self.qty - self.commission
+        value = CONTEXT.multiply(self.price, self.qty)
+        received = value if self.side is Side.Sell else value.copy_negate()
+        return CONTEXT.subtract(received, self.commission)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +154,8 @@ class Position:
     """A net position; `qty` is signed (long > 0, short < 0) and never zero."""
 
     symbol: str
-    qty: float
-    avg_price: float
+    qty: Quantity
+    avg_price: Price
 
     @property
     def side(self) -> Side:
@@ -163,10 +167,10 @@ class Account:
     id: str
     name: str
     currency: str
-    starting_cash: float
-    realized_pnl: float = 0.0
-    commissions: float = 0.0
+    starting_cash: Money
+    realized_pnl: Money = ZERO
+    commissions: Money = ZERO
 
     @property
-    def balance(self) -> float:
-        return self.starting_cash + self.realized_pnl - self.commissions
+    def balance(self) -> Money:
+        return CONTEXT.subtract(CONTEXT.add(self.starting_cash, self.realized_pnl), self.commissions)

@@ -16,13 +16,14 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
+from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.transitions import OrderEvent, transition
 
 _NEEDS_LIMIT = frozenset({OrderType.Limit, OrderType.StopLimit})
 _NEEDS_STOP = frozenset({OrderType.Stop, OrderType.StopLimit})
 
 
-def check_prices(order_type: OrderType, limit_price: float | None, stop_price: float | None) -> None:
+def check_prices(order_type: OrderType, limit_price: Price | None, stop_price: Price | None) -> None:
     """Each order type carries exactly the prices it uses."""
     name = order_type.name
     if order_type in _NEEDS_LIMIT and limit_price is None:
@@ -104,10 +105,10 @@ def activate(bracket: Order, now: int) -> Order:
     return replace(bracket, status=transition(bracket, OrderEvent.Activate), update_time=now)
 
 
-def fill(order: Order, price: float, now: int, commission_per_unit: float) -> tuple[Order, Execution]:
+def fill(order: Order, price: Price, now: int, commission_per_unit: Money) -> tuple[Order, Execution]:
     """Fill the whole remaining quantity at one price."""
     status = transition(order, OrderEvent.Fill)
-    qty = order.qty - order.filled_qty
+    qty = CONTEXT.subtract(order.qty, order.filled_qty)
     execution = Execution(
         order_id=order.id,
         symbol=order.symbol,
@@ -115,7 +116,7 @@ def fill(order: Order, price: float, now: int, commission_per_unit: float) -> tu
         qty=qty,
         price=price,
         time=now,
-        commission=qty * commission_per_unit,
+        commission=CONTEXT.multiply(qty, commission_per_unit),
     )
     filled = replace(order, status=status, filled_qty=order.qty, avg_price=price, update_time=now)
     return filled, execution
@@ -134,9 +135,9 @@ def cancel(order: Order, now: int) -> Order:
 def modify(
     order: Order,
     now: int,
-    qty: float | None = None,
-    limit_price: float | None = None,
-    stop_price: float | None = None,
+    qty: Quantity | None = None,
+    limit_price: Price | None = None,
+    stop_price: Price | None = None,
 ) -> Order:
     """Change what a pending order asks for; the caller re-matches a working one against the market."""
     status = transition(order, OrderEvent.Modify)

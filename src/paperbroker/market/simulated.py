@@ -8,13 +8,15 @@ import zlib
 from collections.abc import Mapping, Sequence
 
 from paperbroker.engine.model import Quote
+from paperbroker.engine.numbers import to_decimal
 
 
 class RandomWalkMarket:
     """Moves each symbol's mid price by a log-normal step per tick and quotes it with a fixed spread.
 
     The same seed and the same sequence of calls give the same quotes; a symbol's walk continues from its
-    current quote, so a price set by hand is where the walk picks up.
+    current quote, so a price set by hand is where the walk picks up. The walk is float arithmetic; each
+    quote it makes is rounded to 6 decimals and handed to the engine as that exact Decimal.
     """
 
     def __init__(
@@ -43,11 +45,12 @@ class RandomWalkMarket:
             if quote is None:
                 quotes.append(self.opening_quote(symbol, now))
                 continue
-            mid = (quote.bid + quote.ask) / 2 * math.exp(self._rng.gauss(0.0, self.volatility))
+            mid = (float(quote.bid) + float(quote.ask)) / 2 * math.exp(self._rng.gauss(0.0, self.volatility))
             quotes.append(self._quote(symbol, mid, now))
         return quotes
 
     def _quote(self, symbol: str, mid: float, now: int) -> Quote:
         mid = min(max(mid, 0.01), 1e8)
         half = mid * self.spread / 2
-        return Quote(symbol, round(mid - half, 6), round(mid + half, 6), round(mid, 6), now)
+        bid, ask, last = (to_decimal(round(price, 6)) for price in (mid - half, mid + half, mid))
+        return Quote(symbol, bid, ask, last, now)

@@ -6,6 +6,8 @@ position or the account and writes it back in the same transaction (and may crea
 not exist), so row locks alone would not prevent lost updates; one lock taken before the first read does,
 needs no retry loop and cannot deadlock. Under READ COMMITTED every statement after the lock sees whatever
 the previous holder committed.
+
+Amounts are TEXT columns (exact decimals, see store.sql).
 """
 
 from __future__ import annotations
@@ -37,15 +39,15 @@ CREATE TABLE IF NOT EXISTS orders (
     symbol TEXT NOT NULL,
     type SMALLINT NOT NULL,
     side SMALLINT NOT NULL,
-    qty DOUBLE PRECISION NOT NULL,
+    qty TEXT NOT NULL,
     status SMALLINT NOT NULL,
     update_time BIGINT NOT NULL,
-    filled_qty DOUBLE PRECISION NOT NULL,
-    avg_price DOUBLE PRECISION,
-    limit_price DOUBLE PRECISION,
-    stop_price DOUBLE PRECISION,
-    take_profit DOUBLE PRECISION,
-    stop_loss DOUBLE PRECISION,
+    filled_qty TEXT NOT NULL,
+    avg_price TEXT,
+    limit_price TEXT,
+    stop_price TEXT,
+    take_profit TEXT,
+    stop_loss TEXT,
     stop_type SMALLINT,
     duration_type TEXT,
     duration_datetime BIGINT,
@@ -64,28 +66,26 @@ CREATE TABLE IF NOT EXISTS executions (
     order_id TEXT NOT NULL,
     symbol TEXT NOT NULL,
     side SMALLINT NOT NULL,
-    qty DOUBLE PRECISION NOT NULL,
-    price DOUBLE PRECISION NOT NULL,
+    qty TEXT NOT NULL,
+    price TEXT NOT NULL,
     time BIGINT NOT NULL,
-    commission DOUBLE PRECISION NOT NULL
+    commission TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (symbol, seq);
-CREATE TABLE IF NOT EXISTS positions (
-    symbol TEXT PRIMARY KEY, qty DOUBLE PRECISION NOT NULL, avg_price DOUBLE PRECISION NOT NULL
-);
+CREATE TABLE IF NOT EXISTS positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, avg_price TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     currency TEXT NOT NULL,
-    starting_cash DOUBLE PRECISION NOT NULL,
-    realized_pnl DOUBLE PRECISION NOT NULL,
-    commissions DOUBLE PRECISION NOT NULL
+    starting_cash TEXT NOT NULL,
+    realized_pnl TEXT NOT NULL,
+    commissions TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quotes (
     symbol TEXT PRIMARY KEY,
-    bid DOUBLE PRECISION NOT NULL,
-    ask DOUBLE PRECISION NOT NULL,
-    last DOUBLE PRECISION NOT NULL,
+    bid TEXT NOT NULL,
+    ask TEXT NOT NULL,
+    last TEXT NOT NULL,
     time BIGINT NOT NULL
 );
 """
@@ -133,7 +133,8 @@ class PostgresLedger(SQLLedger):
         return str(row[0])
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
-        rows = self._conn.execute(_WAITING, {"symbol": quote.symbol, "bid": quote.bid, "ask": quote.ask})
+        prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
+        rows = self._conn.execute(_WAITING, prices)
         return [order_from(row) for row in rows.fetchall()]
 
 

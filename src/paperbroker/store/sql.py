@@ -1,10 +1,17 @@
 """What the SQL stores share: the orders table's columns, row conversions and every query that SQLite
-and PostgreSQL answer alike. Queries use `?` placeholders; each store runs them its own way."""
+and PostgreSQL answer alike. Queries use `?` placeholders; each store runs them its own way.
+
+Prices, quantities and money are stored as decimal text (`str(Decimal)`) and read back exactly; only an
+order's `trigger_price` is a float, because it feeds nothing but the waiting-orders index range, which may
+return a superset (float rounding is monotonic, so no order the quote reaches is left out) while the engine
+decides fills on the exact prices.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any, Protocol
 
 from paperbroker.engine.model import (
@@ -28,6 +35,14 @@ ORDER_COLUMNS = (
 )
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def order_row(order: Order) -> tuple[Any, ...]:
     trigger = order.trigger
     return (
@@ -35,15 +50,15 @@ def order_row(order: Order) -> tuple[Any, ...]:
         order.symbol,
         int(order.type),
         int(order.side),
-        order.qty,
+        str(order.qty),
         int(order.status),
         order.update_time,
-        order.filled_qty,
-        order.avg_price,
-        order.limit_price,
-        order.stop_price,
-        order.take_profit,
-        order.stop_loss,
+        str(order.filled_qty),
+        _text(order.avg_price),
+        _text(order.limit_price),
+        _text(order.stop_price),
+        _text(order.take_profit),
+        _text(order.stop_loss),
         None if order.stop_type is None else int(order.stop_type),
         None if order.duration is None else order.duration.type,
         None if order.duration is None else order.duration.datetime,
@@ -52,7 +67,7 @@ def order_row(order: Order) -> tuple[Any, ...]:
         order.message,
         int(order.triggered),
         None if trigger is None else int(trigger[0]),
-        None if trigger is None else trigger[1],
+        None if trigger is None else float(trigger[1]),
     )
 
 
@@ -78,15 +93,15 @@ def order_from(row: tuple[Any, ...]) -> Order:
         symbol=symbol,
         type=_ORDER_TYPES[type_],
         side=_SIDES[side],
-        qty=qty,
+        qty=Decimal(qty),
         status=_STATUSES[status],
         update_time=update_time,
-        filled_qty=filled_qty,
-        avg_price=avg_price,
-        limit_price=limit_price,
-        stop_price=stop_price,
-        take_profit=take_profit,
-        stop_loss=stop_loss,
+        filled_qty=Decimal(filled_qty),
+        avg_price=_decimal(avg_price),
+        limit_price=_decimal(limit_price),
+        stop_price=_decimal(stop_price),
+        take_profit=_decimal(take_profit),
+        stop_loss=_decimal(stop_loss),
         stop_type=None if stop_type is None else StopType(stop_type),
         duration=None if duration_type is None else Duration(duration_type, duration_datetime),
         parent_id=parent_id,
@@ -138,10 +153,10 @@ class SQLLedger:
                 execution.order_id,
                 execution.symbol,
                 int(execution.side),
-                execution.qty,
-                execution.price,
+                str(execution.qty),
+                str(execution.price),
                 execution.time,
-                execution.commission,
+                str(execution.commission),
             ),
         )
 
@@ -152,12 +167,13 @@ class SQLLedger:
             (symbol,),
         ).fetchall()
         return [
-            Execution(oid, sym, Side(side), qty, price, t, c) for oid, sym, side, qty, price, t, c in rows
+            Execution(oid, sym, _SIDES[side], Decimal(qty), Decimal(price), t, Decimal(c))
+            for oid, sym, side, qty, price, t, c in rows
         ]
 
     def get_position(self, symbol: str) -> Position | None:
         row = self._execute("SELECT qty, avg_price FROM positions WHERE symbol = ?", (symbol,)).fetchone()
-        return None if row is None else Position(symbol, row[0], row[1])
+        return None if row is None else Position(symbol, Decimal(row[0]), Decimal(row[1]))
 
     def put_position(self, symbol: str, position: Position | None) -> None:
         if position is None:
@@ -166,18 +182,23 @@ class SQLLedger:
         self._execute(
             "INSERT INTO positions (symbol, qty, avg_price) VALUES (?, ?, ?)"
             " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price",
-            (symbol, position.qty, position.avg_price),
+            (symbol, str(position.qty), str(position.avg_price)),
         )
 
     def list_positions(self) -> list[Position]:
         rows = self._execute("SELECT symbol, qty, avg_price FROM positions ORDER BY symbol").fetchall()
-        return [Position(symbol, qty, avg) for symbol, qty, avg in rows]
+        return [Position(symbol, Decimal(qty), Decimal(avg)) for symbol, qty, avg in rows]
 
     def get_account(self) -> Account | None:
         row = self._execute(
             "SELECT id, name, currency, starting_cash, realized_pnl, commissions FROM account"
         ).fetchone()
-        return None if row is None else Account(*row)
+        if row is None:
+            return None
+        account_id, name, currency, starting_cash, realized_pnl, commissions = row
+        return Account(
+            account_id, name, currency, Decimal(starting_cash), Decimal(realized_pnl), Decimal(commissions)
+        )
 
     def put_account(self, account: Account) -> None:
         self._execute(
@@ -189,9 +210,9 @@ class SQLLedger:
                 account.id,
                 account.name,
                 account.currency,
-                account.starting_cash,
-                account.realized_pnl,
-                account.commissions,
+                str(account.starting_cash),
+                str(account.realized_pnl),
+                str(account.commissions),
             ),
         )
 
@@ -199,14 +220,14 @@ class SQLLedger:
         row = self._execute(
             "SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol = ?", (symbol,)
         ).fetchone()
-        return None if row is None else Quote(*row)
+        return None if row is None else _quote(row)
 
     def put_quote(self, quote: Quote) -> None:
         self._execute(
             "INSERT INTO quotes (symbol, bid, ask, last, time) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (symbol) DO UPDATE SET bid = excluded.bid, ask = excluded.ask,"
             " last = excluded.last, time = excluded.time",
-            (quote.symbol, quote.bid, quote.ask, quote.last, quote.time),
+            (quote.symbol, str(quote.bid), str(quote.ask), str(quote.last), quote.time),
         )
 
     def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
@@ -215,4 +236,9 @@ class SQLLedger:
             return {}
         marks = ", ".join("?" * len(wanted))
         query = f"SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol IN ({marks})"
-        return {row[0]: Quote(*row) for row in self._execute(query, wanted).fetchall()}
+        return {row[0]: _quote(row) for row in self._execute(query, wanted).fetchall()}
+
+
+def _quote(row: tuple[Any, ...]) -> Quote:
+    symbol, bid, ask, last, time = row
+    return Quote(symbol, Decimal(bid), Decimal(ask), Decimal(last), time)

@@ -1,4 +1,7 @@
-"""The embedded default store: one SQLite file (or `:memory:`), safe across threads and processes."""
+"""The embedded default store: one SQLite file (or `:memory:`), safe across threads and processes.
+
+Amounts are TEXT columns (exact decimals, see store.sql).
+"""
 
 from __future__ import annotations
 
@@ -22,15 +25,15 @@ CREATE TABLE IF NOT EXISTS orders (
     symbol TEXT NOT NULL,
     type INTEGER NOT NULL,
     side INTEGER NOT NULL,
-    qty REAL NOT NULL,
+    qty TEXT NOT NULL,
     status INTEGER NOT NULL,
     update_time INTEGER NOT NULL,
-    filled_qty REAL NOT NULL,
-    avg_price REAL,
-    limit_price REAL,
-    stop_price REAL,
-    take_profit REAL,
-    stop_loss REAL,
+    filled_qty TEXT NOT NULL,
+    avg_price TEXT,
+    limit_price TEXT,
+    stop_price TEXT,
+    take_profit TEXT,
+    stop_loss TEXT,
     stop_type INTEGER,
     duration_type TEXT,
     duration_datetime INTEGER,
@@ -49,23 +52,23 @@ CREATE TABLE IF NOT EXISTS executions (
     order_id TEXT NOT NULL,
     symbol TEXT NOT NULL,
     side INTEGER NOT NULL,
-    qty REAL NOT NULL,
-    price REAL NOT NULL,
+    qty TEXT NOT NULL,
+    price TEXT NOT NULL,
     time INTEGER NOT NULL,
-    commission REAL NOT NULL
+    commission TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (symbol, seq);
-CREATE TABLE IF NOT EXISTS positions (symbol TEXT PRIMARY KEY, qty REAL NOT NULL, avg_price REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, avg_price TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     currency TEXT NOT NULL,
-    starting_cash REAL NOT NULL,
-    realized_pnl REAL NOT NULL,
-    commissions REAL NOT NULL
+    starting_cash TEXT NOT NULL,
+    realized_pnl TEXT NOT NULL,
+    commissions TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quotes (
-    symbol TEXT PRIMARY KEY, bid REAL NOT NULL, ask REAL NOT NULL, last REAL NOT NULL, time INTEGER NOT NULL
+    symbol TEXT PRIMARY KEY, bid TEXT NOT NULL, ask TEXT NOT NULL, last TEXT NOT NULL, time INTEGER NOT NULL
 );
 """
 
@@ -103,7 +106,8 @@ class SQLiteLedger(SQLLedger):
         return str(row[0])
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
-        rows = self._conn.execute(_WAITING, {"symbol": quote.symbol, "bid": quote.bid, "ask": quote.ask})
+        prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
+        rows = self._conn.execute(_WAITING, prices)
         return [order_from(row) for row in rows.fetchall()]
 
 
