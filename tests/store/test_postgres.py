@@ -21,7 +21,7 @@ from paperbroker.engine.numbers import to_decimal
 from paperbroker.store.postgres import _TICKER_LOCK, _WAITING, PostgresStore, SessionLock
 from tests.live import running
 from tests.store.books import assert_books_agree
-from tests.store.pg import url_with_schema
+from tests.store.pg import fresh_schema, url_with_schema
 
 SYMBOLS = ("AAA", "BBB")
 CONFIG = BrokerConfig(commission_per_unit=Decimal("0.01"))
@@ -110,7 +110,14 @@ def test_the_waiting_orders_query_searches_the_index_on_postgresql(pg_dsn: str, 
 
 def test_one_process_at_a_time_holds_the_ticker_lock(pg_dsn: str, pg_schema: str) -> None:
     first, second = PostgresStore(pg_dsn, schema=pg_schema), PostgresStore(pg_dsn, schema=pg_schema)
-    elsewhere = PostgresStore(pg_dsn)  # another schema is another service: its own market
+    with fresh_schema(pg_dsn) as other_schema:  # another schema is another service: its own market
+        elsewhere = PostgresStore(url_with_schema(pg_dsn, other_schema))
+        _hold_the_ticker_lock_in_turn(first, second, elsewhere)
+
+
+def _hold_the_ticker_lock_in_turn(
+    first: PostgresStore, second: PostgresStore, elsewhere: PostgresStore
+) -> None:
     mine, theirs, other = first.ticker_lock(), second.ticker_lock(), elsewhere.ticker_lock()
     assert isinstance(mine, SessionLock)
     try:

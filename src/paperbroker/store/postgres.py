@@ -12,6 +12,7 @@ Amounts are TEXT columns (exact decimals, see store.sql).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import zlib
@@ -238,7 +239,12 @@ class SessionLock:
         return self.held
 
     def release(self) -> None:
-        self.held = False
+        """Unlock before closing: the server ends a closed session a moment later, and until then another
+        process asking for the lock would be refused."""
         if self._conn is not None:
+            if self.held and not self._conn.closed:
+                with contextlib.suppress(psycopg.Error):
+                    self._conn.execute("SELECT pg_advisory_unlock(%s, %s)", (self._key, self._store.lock_key))
             self._conn.close()
             self._conn = None
+        self.held = False
