@@ -1,6 +1,6 @@
 """Where the broker's state lives. One protocol; SQLite is the embedded default, PostgreSQL scales out."""
 
-from paperbroker.store.base import Ledger, Store, TickerLock
+from paperbroker.store.base import IncompatibleDatabase, Ledger, Store, TickerLock
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -16,4 +16,4 @@ def open_store(url: str) -> Store:
     return SQLiteStore(url)
 
 
-__all__ = ["Ledger", "Store", "TickerLock", "open_store"]
+__all__ = ["IncompatibleDatabase", "Ledger", "Store", "TickerLock", "open_store"]

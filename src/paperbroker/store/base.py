@@ -13,6 +13,13 @@ from typing import Protocol
 from paperbroker.engine.model import Account, Execution, Order, Position, Quote
 
 
+class IncompatibleDatabase(RuntimeError):
+    """The database was written by another version of paperbroker's schema; opening it would misread it.
+
+    Raised when a store opens, with a message that names the database and what to do.
+    """
+
+
 class Ledger(Protocol):
     def next_order_id(self) -> str: ...
 

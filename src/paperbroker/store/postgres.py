@@ -7,7 +7,8 @@ not exist), so row locks alone would not prevent lost updates; one lock taken be
 needs no retry loop and cannot deadlock. Under READ COMMITTED every statement after the lock sees whatever
 the previous holder committed.
 
-Amounts are TEXT columns (exact decimals, see store.sql).
+Amounts are TEXT columns (exact decimals, see store.sql); the one-row `schema_version` table records what
+the tables hold, so a schema the float version wrote is refused at start instead of misread.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from paperbroker.engine.model import Order, Quote
-from paperbroker.store.sql import ORDER_COLUMNS, SQLLedger, order_from
+from paperbroker.store.sql import (
+    ORDER_COLUMNS,
+    SCHEMA_VERSION,
+    SQLLedger,
+    check_schema_version,
+    order_from,
+)
 
 # Advisory locks are per database; the first key says what is locked, the second which schema.
 _TRANSACTION_LOCK = 0x70627478  # "pbtx"
@@ -88,6 +95,9 @@ CREATE TABLE IF NOT EXISTS quotes (
     ask TEXT NOT NULL,
     last TEXT NOT NULL,
     time BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS schema_version (
+    one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL
 );
 """
 
@@ -186,7 +196,21 @@ class PostgresStore:
                 raise RuntimeError("the search path names no existing schema: create it or pass schema=")
             name = str(row[0])
             conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, _schema_key(name)))
+            tables = {
+                table
+                for (table,) in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    " AND tablename IN ('orders', 'schema_version')"
+                )
+            }
+            version = None
+            if "schema_version" in tables:
+                found = conn.execute("SELECT version FROM schema_version").fetchone()
+                version = None if found is None else int(found[0])
+            check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables)
             conn.execute(SCHEMA)
+            stamp = "INSERT INTO schema_version (version) VALUES (%s) ON CONFLICT (one) DO NOTHING"
+            conn.execute(stamp, (SCHEMA_VERSION,))
             return name
 
     @contextmanager

@@ -27,12 +27,29 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
+from paperbroker.store.base import IncompatibleDatabase
+
+SCHEMA_VERSION = 2
+"""What the stores' tables hold: 2 keeps amounts as exact decimal text; 1 (never numbered) kept floats."""
 
 ORDER_COLUMNS = (
     "id, symbol, type, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,"
     " take_profit, stop_loss, stop_type, duration_type, duration_datetime, parent_id, parent_type, message,"
     " triggered, trigger_kind, trigger_price"
 )
+
+
+def check_schema_version(database: str, version: int | None, has_tables: bool) -> None:
+    """Refuse a database this code would misread: one the float schema wrote (tables, but no version),
+    or one of another version. A new database (no tables) and a current one pass."""
+    if version is None and has_tables:
+        raise IncompatibleDatabase(
+            f"{database} was written by an older paperbroker (float columns); move it away to start afresh"
+        )
+    if version is not None and version != SCHEMA_VERSION:
+        raise IncompatibleDatabase(
+            f"{database} has schema version {version}; this paperbroker reads version {SCHEMA_VERSION}"
+        )
 
 
 def _text(value: Decimal | None) -> str | None:

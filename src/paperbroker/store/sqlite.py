@@ -1,6 +1,7 @@
 """The embedded default store: one SQLite file (or `:memory:`), safe across threads and processes.
 
-Amounts are TEXT columns (exact decimals, see store.sql).
+Amounts are TEXT columns (exact decimals, see store.sql); the schema's version is the file's
+`PRAGMA user_version`, so a file the float schema wrote is refused at open instead of misread.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Any
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import TickerLock
 from paperbroker.store.locks import AlwaysHeld, FileLock
-from paperbroker.store.sql import ORDER_COLUMNS, SQLLedger, order_from
+from paperbroker.store.sql import (
+    ORDER_COLUMNS,
+    SCHEMA_VERSION,
+    SQLLedger,
+    check_schema_version,
+    order_from,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -121,7 +128,23 @@ class SQLiteStore:
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.executescript(SCHEMA)
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create what is missing and stamp the version, in one write transaction (workers start together)."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            orders = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'orders'"
+            check_schema_version(self.path, version or None, self._conn.execute(orders).fetchone()[0] > 0)
+            for statement in SCHEMA.split(";"):
+                self._conn.execute(statement)
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            self._conn.close()
+            raise
+        self._conn.execute("COMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[SQLiteLedger]:

@@ -1,0 +1,110 @@
+"""A store opens a new or current database, and refuses one it would misread: the float schema of earlier
+paperbrokers (whose REAL columns would turn the text '0.1' back into a float) or another version."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from paperbroker.engine.model import Position
+from paperbroker.store import IncompatibleDatabase
+from paperbroker.store.postgres import PostgresStore
+from paperbroker.store.sql import SCHEMA_VERSION
+from paperbroker.store.sqlite import SQLiteStore
+
+FLOAT_ORDERS = """
+CREATE TABLE orders (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, symbol TEXT NOT NULL,
+    qty {real} NOT NULL, filled_qty {real} NOT NULL, avg_price {real}, limit_price {real});
+CREATE TABLE positions (symbol TEXT PRIMARY KEY, qty {real} NOT NULL, avg_price {real} NOT NULL);
+"""
+"""The float schema as earlier paperbrokers created it (trimmed to tables whose amounts were floats)."""
+
+NEWER = f"has schema version {SCHEMA_VERSION + 1}; this paperbroker reads version {SCHEMA_VERSION}"
+REFUSED_FLOATS = "was written by an older paperbroker \\(float columns\\); move it away to start afresh"
+
+
+def test_a_sqlite_file_of_the_float_schema_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "paperbroker.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(FLOAT_ORDERS.format(real="REAL"))
+        conn.execute("INSERT INTO positions VALUES ('AAPL', 0.1, 189.5)")
+    conn.close()
+    with pytest.raises(IncompatibleDatabase, match=f"^{path} {REFUSED_FLOATS}$"):
+        SQLiteStore(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (0,)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert tables == {"orders", "positions"}
+    conn.close()
+
+
+def test_a_new_sqlite_file_is_stamped_with_the_schema_version_and_opens_again(tmp_path: Path) -> None:
+    path = tmp_path / "paperbroker.db"
+    store = SQLiteStore(path)
+    with store.transaction() as ledger:
+        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("SELECT typeof(qty), qty FROM positions").fetchone() == ("text", "0.1")
+    conn.close()
+    reopened = SQLiteStore(path)
+    with reopened.snapshot() as ledger:
+        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
+    reopened.close()
+
+
+def test_a_sqlite_file_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "paperbroker.db"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(IncompatibleDatabase, match=NEWER):
+        SQLiteStore(path)
+
+
+def test_a_postgresql_schema_of_the_float_schema_is_refused_and_left_as_it_was(
+    pg_dsn: str, pg_schema: str
+) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(pg_schema)))
+        conn.execute(FLOAT_ORDERS.format(real="DOUBLE PRECISION"))
+    with pytest.raises(IncompatibleDatabase, match=f"^PostgreSQL schema '{pg_schema}' {REFUSED_FLOATS}$"):
+        PostgresStore(pg_dsn, schema=pg_schema)
+    with psycopg.connect(pg_dsn) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (pg_schema,))
+        assert {row[0] for row in tables} == {"orders", "positions"}
+
+
+def test_a_new_postgresql_schema_is_stamped_with_the_schema_version_and_opens_again(
+    pg_dsn: str, pg_schema: str
+) -> None:
+    store = PostgresStore(pg_dsn, schema=pg_schema)
+    with store.transaction() as ledger:
+        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
+    store.close()
+    with psycopg.connect(pg_dsn) as conn:
+        conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(pg_schema)))
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert conn.execute("SELECT qty FROM positions").fetchone() == ("0.1",)
+    reopened = PostgresStore(pg_dsn, schema=pg_schema)
+    with reopened.snapshot() as ledger:
+        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
+    reopened.close()
+
+
+def test_a_postgresql_schema_of_another_schema_version_is_refused(pg_dsn: str, pg_schema: str) -> None:
+    PostgresStore(pg_dsn, schema=pg_schema).close()
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("UPDATE {}.schema_version SET version = %s").format(sql.Identifier(pg_schema)),
+            (SCHEMA_VERSION + 1,),
+        )
+    with pytest.raises(IncompatibleDatabase, match=NEWER):
+        PostgresStore(pg_dsn, schema=pg_schema)
