@@ -132,7 +132,15 @@ def test_a_bad_setting_stops_the_installed_command_with_status_2(installed: Inst
 
 
 def test_fuzz_runs_from_the_installed_wheel(installed: Installed) -> None:
-    quick = ["--", "--phases", "examples", "--include-operation-id", "getOrders"]
+    quick = [
+        "--",
+        "--phases",
+        "examples,fuzzing",
+        "--max-examples",
+        "10",
+        "--include-operation-id",
+        "getOrders",
+    ]
     result = installed.run("fuzz", "--seed", "1", "--report-dir", str(installed.home / "fuzz"), *quick)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "paperbroker fuzz:" in result.stdout
