@@ -21,6 +21,8 @@ from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
 from paperbroker.edges import AllowHeader, BodySizeLimit, ControlCharacterGuard, RootRedirect
 from paperbroker.engine.errors import BrokerError
+from paperbroker.engine.instruments import Catalog
+from paperbroker.engine.numbers import to_decimal
 from paperbroker.fastpath import fast_app
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
@@ -50,8 +52,12 @@ def build_broker(settings: Settings) -> Broker:
     config = BrokerConfig(
         account_name=settings.account_name,
         currency=settings.currency,
-        starting_cash=settings.starting_cash,
-        commission_per_unit=settings.commission_per_unit,
+        starting_cash=to_decimal(settings.starting_cash),
+        commission_per_unit=to_decimal(settings.commission_per_unit),
+        catalog=Catalog(settings.market_symbols),
+        session_close=settings.session_close,
+        preview_ttl_ms=round(settings.preview_ttl * 1000),
+        require_preview=settings.require_preview,
     )
     return Broker(open_store(settings.db), config)
 
@@ -94,11 +100,9 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
 
     @contextlib.asynccontextmanager
     async def ticking() -> AsyncIterator[None]:
-        if market is None:
-            yield
-            return
+        """The market ticks, and orders expire, on one worker at a time (with the market off: expiry only)."""
         lock = broker.store.ticker_lock()  # with several workers, only the lock's holder ticks
-        if lock.acquire():
+        if lock.acquire() and market is not None:
             tick(broker, market)
         ticker = asyncio.create_task(run_ticker(broker, market, settings.market_interval, lock))
         try:

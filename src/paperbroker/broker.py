@@ -1,31 +1,53 @@
-"""The service layer: each use case is one store transaction around pure engine steps."""
+"""The service layer: each use case is one store transaction around pure engine steps.
+
+The broker loads what a use case needs, asks the engine (orders, brackets, durations, matching, positions,
+instrument rules) and writes the result; it decides no rule itself.
+"""
 
 from __future__ import annotations
 
+import secrets
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import time as time_of_day
 from decimal import Decimal
 
 from paperbroker.engine import account as accounting
-from paperbroker.engine import orders
-from paperbroker.engine.errors import OrderNotFound, QuoteNotFound, UnacceptableRequest
+from paperbroker.engine import brackets, durations, orders
+from paperbroker.engine.errors import (
+    OrderNotFound,
+    PositionNotFound,
+    PreviewAlreadyUsed,
+    QuoteNotFound,
+    SymbolNotFound,
+    UnacceptableRequest,
+)
+from paperbroker.engine.instruments import Catalog, Instrument
 from paperbroker.engine.matching import evaluate
 from paperbroker.engine.model import (
+    KEEP,
     Account,
     Execution,
+    Keep,
     NewOrder,
     Order,
+    OrderChanges,
     OrderStatus,
     OrderType,
+    ParentType,
     Position,
     Quote,
+    Side,
+    StopType,
 )
-from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity, to_decimal
+from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
+from paperbroker.engine.preview import Preview, order_key, preview
 from paperbroker.store.base import Ledger, Store
 
 Clock = Callable[[], int]
+PENDING = (OrderStatus.Working, OrderStatus.Inactive)
 
 
 def wall_clock_ms() -> int:
@@ -34,34 +56,40 @@ def wall_clock_ms() -> int:
 
 @dataclass(frozen=True, slots=True)
 class BrokerConfig:
-    """The account the broker opens and what a fill costs; amounts may be given as floats (settings)."""
+    """The account the broker opens, what a fill costs, and the rules of its order desk."""
 
-    account_id: str
-    account_name: str
-    currency: str
-    starting_cash: Money
-    commission_per_unit: Money
+    account_id: str = "paper"
+    account_name: str = "Paper account"
+    currency: str = "USD"
+    starting_cash: Money = Decimal(100_000)
+    commission_per_unit: Money = Decimal(0)
+    catalog: Catalog = field(default_factory=Catalog)
+    session_close: time_of_day = durations.DEFAULT_SESSION_CLOSE
+    preview_ttl_ms: int = 60_000
+    require_preview: bool = False
 
-    def __init__(
-        self,
-        account_id: str = "paper",
-        account_name: str = "Paper account",
-        currency: str = "USD",
-        starting_cash: Money | float = Decimal(100_000),
-        commission_per_unit: Money | float = Decimal(0),
-    ) -> None:
-        for name, value in (
-            ("account_id", account_id),
-            ("account_name", account_name),
-            ("currency", currency),
-            ("starting_cash", to_decimal(starting_cash)),
-            ("commission_per_unit", to_decimal(commission_per_unit)),
-        ):
-            object.__setattr__(self, name, value)
+
+@dataclass(frozen=True, slots=True)
+class BracketChanges:
+    """editPositionBrackets: KEEP leaves a bracket as it is, None removes it."""
+
+    take_profit: Price | Keep | None = KEEP
+    stop_loss: Price | Keep | None = KEEP
+    guaranteed_stop: Price | Keep | None = KEEP
+    trailing_stop_pips: Quantity | Keep | None = KEEP
+
+
+def _kept(change: Decimal | Keep | None, current: Decimal | None) -> Decimal | None:
+    return current if isinstance(change, Keep) else change
+
+
+def _prices(**prices: Decimal | Keep | None) -> dict[str, Decimal | None]:
+    """The prices an instrument's tick rule applies to (trailing distances are in pips, not prices)."""
+    return {name: value for name, value in prices.items() if isinstance(value, Decimal)}
 
 
 class Broker:
-    """Places, modifies and cancels orders, and fills them as quotes arrive."""
+    """Places, modifies and cancels orders, fills them as quotes arrive, and manages positions."""
 
     def __init__(
         self, store: Store, config: BrokerConfig | None = None, clock: Clock = wall_clock_ms
@@ -71,58 +99,240 @@ class Broker:
         self.clock = clock
         with store.transaction() as ledger:
             if ledger.get_account() is None:
-                ledger.put_account(
-                    Account(
-                        id=self.config.account_id,
-                        name=self.config.account_name,
-                        currency=self.config.currency,
-                        starting_cash=self.config.starting_cash,
-                    )
-                )
+                ledger.put_account(self._opening_account())
 
-    def place_order(self, new: NewOrder) -> Order:
+    # Orders -------------------------------------------------------------------------------------------
+
+    def place_order(self, new: NewOrder, confirm_id: str | None = None) -> Order:
+        instrument = self._check_new_order(new)
+        now = self.clock()
+        expires_at = durations.expires_at(new.duration, now, self.config.session_close)
+        with self.store.transaction() as ledger:
+            self._expire_due(ledger, now)
+            self._confirm(ledger, new, confirm_id, now)
+            return self._place(ledger, new, instrument, now, expires_at)
+
+    def preview_order(self, new: NewOrder) -> tuple[Preview, str | None]:
+        """The confirmation dialog's rows, and a confirmId when the order breaks no rule."""
+        instrument = self.config.catalog.rules(new.symbol)
+        now = self.clock()
+        problems = self._problems(new, instrument, now)
+        with self.store.transaction() as ledger:
+            quote = ledger.get_quote(new.symbol)
+            summary = self._summary(ledger)
+            result = preview(
+                new,
+                instrument,
+                quote,
+                summary.balance,
+                summary.equity,
+                self.config.commission_per_unit,
+                self.config.currency,
+                problems,
+            )
+            if not result.acceptable:
+                return result, None
+            confirm_id = secrets.token_hex(16)
+            ledger.add_preview(confirm_id, order_key(new), now + self.config.preview_ttl_ms, now)
+        return result, confirm_id
+
+    def modify_order(self, order_id: str, changes: OrderChanges) -> Order:
         now = self.clock()
         with self.store.transaction() as ledger:
-            order = orders.open_order(new, ledger.next_order_id(), now)
-            quote = ledger.get_quote(order.symbol)
-            if order.type is OrderType.Market and quote is None:
-                order = orders.reject(order, f"No quote for {order.symbol}.", now)
-                ledger.add_order(order)
-                return order
-            ledger.add_order(order)
-            for bracket in orders.brackets(order, ledger.next_order_id, now):
-                ledger.add_order(bracket)
-            order = self._match(ledger, order, quote, now)
-        return order
-
-    def modify_order(
-        self,
-        order_id: str,
-        qty: Quantity | None = None,
-        limit_price: Price | None = None,
-        stop_price: Price | None = None,
-    ) -> Order:
-        now = self.clock()
-        with self.store.transaction() as ledger:
+            self._expire_due(ledger, now)
             order = self._existing(ledger, order_id)
-            order = orders.modify(order, now, qty=qty, limit_price=limit_price, stop_price=stop_price)
-            ledger.update_order(order)
-            if qty is not None:
-                for bracket in ledger.children_of(order.id):
-                    if bracket.status is OrderStatus.Inactive:
-                        ledger.update_order(replace(bracket, qty=qty, update_time=now))
-            order = self._match(ledger, order, ledger.get_quote(order.symbol), now)
-        return order
+            instrument = self.config.catalog.rules(order.symbol)
+            instrument.check(
+                changes.qty,
+                _prices(
+                    limitPrice=changes.limit_price,
+                    stopPrice=changes.stop_price,
+                    takeProfit=changes.take_profit,
+                    stopLoss=changes.stop_loss,
+                    guaranteedStop=changes.guaranteed_stop,
+                ),
+                None if changes.duration is None else changes.duration.type,
+            )
+            expires_at: int | Keep | None = KEEP
+            if changes.duration is not None:
+                expires_at = durations.expires_at(changes.duration, now, self.config.session_close)
+            modified = orders.modify(order, changes, now, expires_at)
+            ledger.update_order(modified)
+            if modified.parent_type is None:
+                legs = ledger.children_of(modified.id)
+                template = brackets.order_legs_template(modified, now)
+                protection = brackets.protection_of_order(modified)
+                self._write_legs(
+                    ledger, legs, brackets.reconcile(legs, protection, template, ledger.next_order_id, now)
+                )
+            return self._match(ledger, modified, ledger.get_quote(modified.symbol), now)
 
     def cancel_order(self, order_id: str) -> Order:
         now = self.clock()
         with self.store.transaction() as ledger:
-            order = orders.cancel(self._existing(ledger, order_id), now)
-            ledger.update_order(order)
-            for bracket in ledger.children_of(order.id):
-                if bracket.status is OrderStatus.Inactive:
-                    ledger.update_order(orders.cancel(bracket, now))
-        return order
+            return self._cancel(ledger, self._existing(ledger, order_id), now)[0]
+
+    def cancel_orders(
+        self, symbol: str | None = None, side: Side | None = None, order_ids: Sequence[str] = ()
+    ) -> list[Order]:
+        """Cancel every pending order of a symbol (and side), or the orders named; one transaction."""
+        now = self.clock()
+        with self.store.transaction() as ledger:
+            if order_ids:
+                chosen = [self._existing(ledger, order_id) for order_id in dict.fromkeys(order_ids)]
+            else:
+                chosen = ledger.list_orders(PENDING, symbol)
+            canceled: list[Order] = []
+            for candidate in chosen:
+                if side is not None and candidate.side is not side:
+                    continue
+                order = self._existing(ledger, candidate.id)  # canceling a parent may have canceled it
+                if order.status in PENDING:
+                    canceled += self._cancel(ledger, order, now)
+        return canceled
+
+    def expire_orders(self) -> list[Order]:
+        """Cancel the working orders whose duration has ended; the clock task calls this every interval."""
+        now = self.clock()
+        with self.store.transaction() as ledger:
+            return self._expire_due(ledger, now)
+
+    def get_order(self, order_id: str) -> Order:
+        with self.store.snapshot() as ledger:
+            return self._existing(ledger, order_id)
+
+    def list_orders(
+        self, statuses: Sequence[OrderStatus] | None = None, symbol: str | None = None
+    ) -> list[Order]:
+        with self.store.snapshot() as ledger:
+            return ledger.list_orders(statuses, symbol)
+
+    def orders_history(self, limit: int) -> list[Order]:
+        with self.store.snapshot() as ledger:
+            return ledger.final_orders(limit)
+
+    # Positions ----------------------------------------------------------------------------------------
+
+    def list_positions(self) -> list[Position]:
+        with self.store.snapshot() as ledger:
+            return ledger.list_positions()
+
+    def protected_positions(self) -> list[tuple[Position, brackets.Protection]]:
+        """Open positions, each with the protection its brackets give."""
+        with self.store.snapshot() as ledger:
+            return [
+                (
+                    position,
+                    brackets.protection_of_legs(ledger.children_of(position.symbol, ParentType.Position)),
+                )
+                for position in ledger.list_positions()
+            ]
+
+    def close_position(self, symbol: str, amount: Quantity | None = None) -> Order:
+        """A market order against the position, for all of it or `amount`."""
+        now = self.clock()
+        with self.store.transaction() as ledger:
+            self._expire_due(ledger, now)
+            position = self._position(ledger, symbol)
+            size = CONTEXT.copy_abs(position.qty)
+            qty = size if amount is None else amount
+            if qty > size:
+                raise UnacceptableRequest(f"The amount {qty} is more than the position's {size}.")
+            instrument = self.config.catalog.rules(symbol)
+            problem = None if qty == size else instrument.quantity_problem(qty, "amount")
+            if problem is not None:
+                raise UnacceptableRequest(problem)
+            closing = NewOrder(symbol, OrderType.Market, Side(-position.side), qty)
+            return self._place(ledger, closing, instrument, now, None)
+
+    def reverse_position(self, symbol: str) -> Order:
+        """One market order for twice the position, on the other side; its brackets go first."""
+        now = self.clock()
+        with self.store.transaction() as ledger:
+            self._expire_due(ledger, now)
+            position = self._position(ledger, symbol)
+            qty = CONTEXT.multiply(CONTEXT.copy_abs(position.qty), 2)
+            instrument = self.config.catalog.rules(symbol)
+            instrument.check(qty, {})
+            for leg in ledger.children_of(symbol, ParentType.Position):
+                if not leg.is_final:
+                    ledger.update_order(orders.cancel(leg, now))
+            reversing = NewOrder(symbol, OrderType.Market, Side(-position.side), qty)
+            return self._place(ledger, reversing, instrument, now, None)
+
+    def edit_position_brackets(
+        self, symbol: str, changes: BracketChanges
+    ) -> tuple[Position, brackets.Protection]:
+        now = self.clock()
+        instrument = self.config.catalog.rules(symbol)
+        instrument.check(
+            None,
+            _prices(
+                takeProfit=changes.take_profit,
+                stopLoss=changes.stop_loss,
+                guaranteedStop=changes.guaranteed_stop,
+            ),
+        )
+        with self.store.transaction() as ledger:
+            self._expire_due(ledger, now)
+            position = self._position(ledger, symbol)
+            legs = ledger.children_of(symbol, ParentType.Position)
+            current = brackets.protection_of_legs(legs)
+            guaranteed = current.stop_loss if current.stop_type is StopType.GuaranteedStop else None
+            plain_stop = None if guaranteed is not None else current.stop_loss
+            trailing_pips = _kept(changes.trailing_stop_pips, current.trailing_pips)
+            wanted = brackets.protection_of(
+                _kept(changes.take_profit, current.take_profit),
+                _kept(changes.stop_loss, plain_stop),
+                _kept(changes.guaranteed_stop, guaranteed),
+                trailing_pips,
+                None,
+            )
+            brackets.check_protection(position.side, wanted)
+            template = brackets.position_legs_template(position, now)
+            written = brackets.reconcile(legs, wanted, template, ledger.next_order_id, now)
+            quote = ledger.get_quote(symbol)
+            reference = position.avg_price if quote is None else quote.price_to(Side(-position.side))
+            written = [brackets.start_trailing(leg, reference, instrument.pip_size) for leg in written]
+            self._write_legs(ledger, legs, written)
+            for leg in written:
+                self._match(ledger, leg, quote, now)  # a stop already through the market closes at once
+            position = ledger.get_position(symbol) or position
+            return position, self._protection(ledger, symbol)
+
+    # Account and market -------------------------------------------------------------------------------
+
+    def reset(self) -> accounting.AccountSummary:
+        """Back to the starting state: no orders, executions, positions or previews; starting cash."""
+        with self.store.transaction() as ledger:
+            ledger.clear_trading()
+            ledger.put_account(self._opening_account())
+            return self._summary(ledger)
+
+    def account_summary(self) -> accounting.AccountSummary:
+        with self.store.snapshot() as ledger:
+            return self._summary(ledger)
+
+    def list_executions(self, symbol: str) -> list[Execution]:
+        with self.store.snapshot() as ledger:
+            return ledger.list_executions(symbol)
+
+    def symbol_info(self, symbol: str) -> Instrument:
+        with self.store.snapshot() as ledger:
+            quoted = ledger.get_quote(symbol) is not None
+        instrument = self.config.catalog.listed(symbol, quoted)
+        if instrument is None:
+            raise SymbolNotFound(symbol)
+        return instrument
+
+    def symbols(self, search: str | None = None) -> list[Instrument]:
+        with self.store.snapshot() as ledger:
+            quoted = ledger.quoted_symbols()
+        listed = self.config.catalog.all_listed(quoted)
+        if search is None:
+            return listed
+        text = search.casefold()
+        return [i for i in listed if text in i.symbol.casefold() or text in i.description.casefold()]
 
     def set_quote(self, symbol: str, bid: Price, ask: Price, last: Price | None = None) -> Quote:
         if bid > ask:
@@ -131,30 +341,16 @@ class Broker:
             last = CONTEXT.divide(CONTEXT.add(bid, ask), 2)
         quote = Quote(symbol, bid, ask, last, self.clock())
         with self.store.transaction() as ledger:
+            self._expire_due(ledger, quote.time)
             self._apply_quote(ledger, quote)
         return quote
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
         """Apply several quotes at once (one tick of a simulated market) in one transaction."""
         with self.store.transaction() as ledger:
+            self._expire_due(ledger, self.clock())
             for quote in quotes:
                 self._apply_quote(ledger, quote)
-
-    def get_order(self, order_id: str) -> Order:
-        with self.store.snapshot() as ledger:
-            return self._existing(ledger, order_id)
-
-    def list_orders(self) -> list[Order]:
-        with self.store.snapshot() as ledger:
-            return ledger.list_orders()
-
-    def list_positions(self) -> list[Position]:
-        with self.store.snapshot() as ledger:
-            return ledger.list_positions()
-
-    def list_executions(self, symbol: str) -> list[Execution]:
-        with self.store.snapshot() as ledger:
-            return ledger.list_executions(symbol)
 
     def get_quotes(self, symbols: Sequence[str]) -> list[Quote]:
         with self.store.snapshot() as ledger:
@@ -168,13 +364,109 @@ class Broker:
         with self.store.snapshot() as ledger:
             return ledger.list_quotes(symbols)
 
-    def account_summary(self) -> accounting.AccountSummary:
-        with self.store.snapshot() as ledger:
-            account = ledger.get_account()
-            assert account is not None, "the account is created with the broker"
-            positions = ledger.list_positions()
-            quotes = ledger.list_quotes(position.symbol for position in positions)
+    # Steps inside a transaction -----------------------------------------------------------------------
+
+    def _opening_account(self) -> Account:
+        return Account(
+            id=self.config.account_id,
+            name=self.config.account_name,
+            currency=self.config.currency,
+            starting_cash=self.config.starting_cash,
+        )
+
+    def _summary(self, ledger: Ledger) -> accounting.AccountSummary:
+        account = ledger.get_account()
+        assert account is not None, "the account is created with the broker"
+        positions = ledger.list_positions()
+        quotes = ledger.list_quotes(position.symbol for position in positions)
         return accounting.mark_to_market(account, positions, quotes)
+
+    def _check_new_order(self, new: NewOrder) -> Instrument:
+        instrument = self.config.catalog.rules(new.symbol)
+        instrument.check(
+            new.qty,
+            _prices(
+                limitPrice=new.limit_price,
+                stopPrice=new.stop_price,
+                takeProfit=new.take_profit,
+                stopLoss=new.stop_loss,
+                guaranteedStop=new.guaranteed_stop,
+            ),
+            None if new.duration is None else new.duration.type,
+        )
+        return instrument
+
+    def _problems(self, new: NewOrder, instrument: Instrument, now: int) -> list[str]:
+        """Every rule the order breaks, for a preview: the instrument's, then the order's own."""
+        prices = _prices(
+            limitPrice=new.limit_price,
+            stopPrice=new.stop_price,
+            takeProfit=new.take_profit,
+            stopLoss=new.stop_loss,
+            guaranteedStop=new.guaranteed_stop,
+        )
+        problems = instrument.problems(new.qty, prices, None if new.duration is None else new.duration.type)
+        try:
+            orders.open_order(
+                new, "preview", now, durations.expires_at(new.duration, now, self.config.session_close)
+            )
+        except UnacceptableRequest as error:
+            problems.append(str(error))
+        return problems
+
+    def _confirm(self, ledger: Ledger, new: NewOrder, confirm_id: str | None, now: int) -> None:
+        """A confirmId names a fresh, unused preview of this very order; some brokers require one."""
+        if confirm_id is None:
+            if self.config.require_preview:
+                raise UnacceptableRequest(
+                    "This broker places previewed orders only: call previewOrder first."
+                )
+            return
+        found = ledger.use_preview(confirm_id)
+        if found is None:
+            raise UnacceptableRequest(f"The confirmId {confirm_id} is unknown.")
+        key, expires_at, used = found
+        if used:
+            raise PreviewAlreadyUsed(confirm_id)
+        if now >= expires_at:
+            raise UnacceptableRequest(f"The confirmId {confirm_id} has expired; preview the order again.")
+        if key != order_key(new):
+            raise UnacceptableRequest(f"The confirmId {confirm_id} was given for another order.")
+
+    def _place(
+        self, ledger: Ledger, new: NewOrder, instrument: Instrument, now: int, expires_at: int | None
+    ) -> Order:
+        order = orders.open_order(new, ledger.next_order_id(), now, expires_at)
+        quote = ledger.get_quote(order.symbol)
+        if order.type is OrderType.Market and quote is None:
+            order = orders.reject(order, f"No quote for {order.symbol}.", now)
+            ledger.add_order(order)
+            return order
+        ledger.add_order(order)
+        template = brackets.order_legs_template(order, now)
+        protection = brackets.protection_of_order(order)
+        for leg in brackets.reconcile((), protection, template, ledger.next_order_id, now):
+            ledger.add_order(leg)
+        order = self._match(ledger, order, quote, now)
+        if durations.is_immediate(order.duration) and order.status is OrderStatus.Working:
+            assert order.duration is not None
+            return self._cancel(ledger, order, now, f"{order.duration.type}: not filled at once.")[0]
+        return order
+
+    def _cancel(self, ledger: Ledger, order: Order, now: int, reason: str | None = None) -> list[Order]:
+        """Cancel the order and its pending brackets; returns them all, the order first."""
+        canceled = [replace(orders.cancel(order, now), message=reason or order.message)]
+        canceled += [orders.cancel(leg, now) for leg in ledger.children_of(order.id) if leg.status in PENDING]
+        for each in canceled:
+            ledger.update_order(each)
+        return canceled
+
+    def _expire_due(self, ledger: Ledger, now: int) -> list[Order]:
+        expired = []
+        for order in ledger.orders_expiring(now):
+            kind = order.duration.type if order.duration is not None else "duration"
+            expired += self._cancel(ledger, order, now, f"Expired: its {kind} duration ended.")
+        return expired
 
     @staticmethod
     def _existing(ledger: Ledger, order_id: str) -> Order:
@@ -183,8 +475,30 @@ class Broker:
             raise OrderNotFound(order_id)
         return order
 
+    @staticmethod
+    def _protection(ledger: Ledger, symbol: str) -> brackets.Protection:
+        return brackets.protection_of_legs(ledger.children_of(symbol, ParentType.Position))
+
+    @staticmethod
+    def _position(ledger: Ledger, symbol: str) -> Position:
+        position = ledger.get_position(symbol)
+        if position is None:
+            raise PositionNotFound(symbol)
+        return position
+
+    @staticmethod
+    def _write_legs(ledger: Ledger, existing: Iterable[Order], written: Iterable[Order]) -> None:
+        known = {leg.id for leg in existing}
+        for leg in written:
+            (ledger.update_order if leg.id in known else ledger.add_order)(leg)
+
     def _apply_quote(self, ledger: Ledger, quote: Quote) -> None:
         ledger.put_quote(quote)
+        pip_size = self.config.catalog.rules(quote.symbol).pip_size
+        for stop in ledger.trailing_stops(quote.symbol):
+            trailed = brackets.trail(stop, quote, pip_size)
+            if trailed != stop:
+                ledger.update_order(replace(trailed, update_time=quote.time))
         for candidate in ledger.orders_waiting_on(quote):
             # A fill earlier in this loop may have canceled a candidate (the other leg of a bracket).
             order = ledger.get_order(candidate.id)
@@ -195,7 +509,7 @@ class Broker:
         """Fill a working order if the quote allows it, booking the execution, position and account.
 
         The order is already in the ledger; what matching changes (a trigger, a fill) is written back,
-        and a fill sets its brackets working or cancels the other leg of its own bracket.
+        and a fill moves the brackets of the order and of its position (see engine/brackets.py).
         """
         if order.status is not OrderStatus.Working:
             return order
@@ -214,18 +528,37 @@ class Broker:
         assert account is not None, "the account is created with the broker"
         ledger.put_account(accounting.book_fill(account, execution, realized))
         ledger.update_order(filled)
-        self._after_fill(ledger, filled, quote, now)
+        self._after_fill(ledger, filled, position, quote, now)
         return filled
 
-    def _after_fill(self, ledger: Ledger, filled: Order, quote: Quote | None, now: int) -> None:
-        for leg in ledger.children_of(filled.id):
-            bracket = ledger.get_order(leg.id)  # the first leg's fill may have canceled this one
-            if bracket is not None and bracket.status is OrderStatus.Inactive:
-                working = orders.activate(bracket, now)
+    def _after_fill(
+        self, ledger: Ledger, filled: Order, position: Position | None, quote: Quote | None, now: int
+    ) -> None:
+        """The filled order's brackets become the position's (replacing those of the same role), and the
+        position's brackets follow its new size, or go when it is flat or reversed."""
+        pip_size = self.config.catalog.rules(filled.symbol).pip_size
+        own = [leg for leg in ledger.children_of(filled.id) if leg.status is OrderStatus.Inactive]
+        protects = position is not None and position.side is filled.side
+        roles = {brackets.role(leg) for leg in own} if protects else set()
+        for leg in ledger.children_of(filled.symbol, ParentType.Position):
+            if leg.is_final:
+                continue
+            if brackets.role(leg) in roles:
+                ledger.update_order(orders.cancel(leg, now))
+            else:
+                for changed in brackets.follow_position([leg], position, now):
+                    ledger.update_order(changed)
+        adopted = []
+        for leg in own:
+            if protects:
+                assert position is not None
+                fill_price = filled.avg_price or Decimal(0)
+                working = brackets.start_trailing(brackets.adopt(leg, position, now), fill_price, pip_size)
                 ledger.update_order(working)
-                self._match(ledger, working, quote, now)
-        if filled.parent_id is not None:
-            for other_leg in ledger.children_of(filled.parent_id):
-                current = ledger.get_order(other_leg.id)
-                if current is not None and current.id != filled.id and not current.is_final:
-                    ledger.update_order(orders.cancel(current, now))
+                adopted.append(working)
+            else:
+                ledger.update_order(orders.cancel(leg, now))
+        for leg in adopted:
+            current = ledger.get_order(leg.id)  # the first leg's fill may have canceled this one
+            if current is not None:
+                self._match(ledger, current, quote, now)

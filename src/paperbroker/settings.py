@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import time
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -92,6 +93,13 @@ def _symbols(value: str) -> tuple[str, ...]:
     return symbols
 
 
+def _time_of_day(value: str) -> time:
+    hours, _, minutes = value.strip().partition(":")
+    if len(hours) != 2 or len(minutes) != 2:
+        raise ValueError(value)
+    return time(int(hours), int(minutes))
+
+
 def _plain_number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
@@ -104,6 +112,7 @@ POSITIVE_BYTES = Kind("a whole number of bytes above 0", _integer(1))
 SECONDS = Kind("a number of seconds above 0", _number(0.0, inclusive=False), _plain_number)
 AMOUNT = Kind("a number of at least 0", _number(0.0, inclusive=True), _plain_number)
 BOOLEAN = Kind("true or false (also 1/0, yes/no, on/off)", _boolean, lambda flag: str(flag).lower())
+TIME_OF_DAY = Kind("a time of day as HH:MM (UTC)", _time_of_day, lambda moment: moment.strftime("%H:%M"))
 SYMBOLS = Kind("a comma-separated list of symbols like AAPL or NASDAQ:AAPL", _symbols, ",".join)
 
 
@@ -131,6 +140,11 @@ class Settings:
     currency: str = setting("USD", TEXT, "the account's currency")
     account_name: str = setting("Paper account", TEXT, "the account's name")
     max_body_bytes: int = setting(65_536, POSITIVE_BYTES, "larger request bodies get a 413")
+    session_close: time = setting(time(21, 0), TIME_OF_DAY, "when DAY orders expire, UTC")
+    preview_ttl: float = setting(60.0, SECONDS, "seconds a previewOrder confirmId stays valid")
+    require_preview: bool = setting(
+        False, BOOLEAN, "refuse orders placed without a confirmId from previewOrder"
+    )
     fastpath: bool = setting(
         True, BOOLEAN, "serve through paperbroker.fastpath; false serves stock Connexion (same validators)"
     )

@@ -159,8 +159,10 @@ class ClearJSONRequestBodyValidator(JSONRequestBodyValidator):
         return body
 
     def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
-        if not self._nullable and body is None:
-            raise BadRequestProblem("Request body must not be empty")
+        if body is None:
+            if self._required and not self._nullable:
+                raise BadRequestProblem("Request body must not be empty")
+            return None  # an optional body left out (closePosition without an amount)
         if not self._compiled.is_valid(body):
             raise BadRequestProblem(detail=self._compiled.first_error(body))
         return None

@@ -105,19 +105,16 @@ def test_selling_all_but_half_of_a_huge_position_leaves_half(served: TestClient)
     assert executed(served, "HUGE") == Decimal("0.5")
 
 
-def test_a_remainder_below_the_smallest_quantity_is_booked_exactly(served: TestClient) -> None:
-    trade(served, "DUST", 10, [(1, 0.1), (-1, 0.0999999995)])
-    assert executed(served, "DUST") == Decimal("5e-10")
-    account = served.get("/broker/account")
-    assert account.status_code == 200, account.text
-    assert account.json()["realizedPnl"] == 0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract: Position.qty has minimum 1e-9, so the exact remainder 5e-10 cannot be answered (500);"
-    " orders whose quantity is off the instrument's step are to be refused with a 422 instead",
-)
-def test_positions_answer_when_a_remainder_is_below_the_smallest_quantity(served: TestClient) -> None:
-    trade(served, "DUST", 10, [(1, 0.1), (-1, 0.0999999995)])
-    assert positions(served) == [{"id": "DUST", "symbol": "DUST", "qty": 5e-10, "side": 1, "avgPrice": 10}]
+def test_a_quantity_off_the_step_is_refused_so_no_remainder_falls_below_the_smallest(
+    served: TestClient,
+) -> None:
+    trade(served, "DUST", 10, [(1, 0.1)])
+    refused = served.post(
+        "/broker/orders", json={"symbol": "DUST", "type": 2, "side": -1, "qty": 0.0999999995}
+    )
+    assert refused.status_code == 422
+    assert (
+        refused.json()["detail"] == "The quantity 0.0999999995 is not a multiple of DUST's step 0.000000001."
+    )
+    assert positions(served) == [{"id": "DUST", "symbol": "DUST", "qty": 0.1, "side": 1, "avgPrice": 10}]
+    assert executed(served, "DUST") == Decimal("0.1")

@@ -279,3 +279,151 @@ def test_modify_with_a_price_the_type_does_not_use_is_a_422(client: TestClient, 
 def test_modify_with_an_empty_body_is_a_400(client: TestClient, place: Place) -> None:
     order_id = place(symbol="AAPL", type=1, side=1, qty=1, limitPrice=50)
     assert client.put(f"/broker/orders/{order_id}", json={}).status_code == 400
+
+
+# TradingView's order desk: previews, whole-order modifications, cancelOrders, history, durations, rules.
+
+BUY_AAPL = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 189.5}
+
+
+def test_a_preview_shows_the_rows_of_the_confirmation_dialog(client: TestClient, quote: SetQuote) -> None:
+    quote("AAPL", 190, 190.02)
+    response = client.post("/broker/order-previews", json=BUY_AAPL)
+    assert response.status_code == 200
+    preview = response.json()
+    rows = {row["title"]: row["value"] for row in preview["sections"][0]["rows"]}
+    assert preview["sections"][0]["header"] == "Buy 10 AAPL Limit 189.5"
+    assert rows["Estimated fill price"] == "189.5"
+    assert rows["Order value"] == "1895.00 USD"
+    assert rows["Margin"] == "379.00 USD"  # AAPL's margin rate is 0.2
+    assert rows["Cash after"] == "100000.00 USD"
+    assert len(preview["confirmId"]) == 32
+    assert "errors" not in preview
+
+
+def test_a_preview_lists_broken_rules_and_gives_no_confirm_id(client: TestClient) -> None:
+    preview = client.post(
+        "/broker/order-previews", json={**BUY_AAPL, "qty": 1.5, "limitPrice": 189.555}
+    ).json()
+    assert preview["errors"] == [
+        "The quantity 1.5 is not a multiple of AAPL's step 1.",
+        "The limitPrice 189.555 is not a multiple of AAPL's minTick 0.01.",
+    ]
+    assert "confirmId" not in preview
+    assert preview["warnings"] == ["No quote for AAPL yet; it will wait for one."]
+
+
+def test_a_confirm_id_places_its_own_order_once(client: TestClient) -> None:
+    confirm = client.post("/broker/order-previews", json=BUY_AAPL).json()["confirmId"]
+    placed = client.post(f"/broker/orders?confirmId={confirm}", json=BUY_AAPL)
+    assert placed.status_code == 201
+    again = client.post(f"/broker/orders?confirmId={confirm}", json=BUY_AAPL)
+    assert again.status_code == 409
+    assert "used already" in again.json()["detail"]
+
+
+def test_a_confirm_id_of_another_order_or_unknown_is_a_422(client: TestClient) -> None:
+    confirm = client.post("/broker/order-previews", json=BUY_AAPL).json()["confirmId"]
+    other = client.post(f"/broker/orders?confirmId={confirm}", json={**BUY_AAPL, "qty": 11})
+    assert other.status_code == 422
+    assert "another order" in other.json()["detail"]
+    unknown = client.post("/broker/orders?confirmId=abcdefgh12345678", json=BUY_AAPL)
+    assert unknown.status_code == 422
+    assert client.get("/broker/orders").json() == []
+
+
+def test_modify_takes_the_whole_order_as_the_terminal_sends_it(client: TestClient, place: Place) -> None:
+    order_id = place(**BUY_AAPL, takeProfit=200, stopLoss=180)
+    whole = client.get(f"/broker/orders/{order_id}").json()
+    response = client.put(
+        f"/broker/orders/{order_id}", json={**whole, "qty": 20, "stopLoss": None, "status": 2}
+    )
+    assert response.status_code == 200, response.text
+    modified = response.json()
+    assert (modified["qty"], modified["status"], modified.get("stopLoss")) == (20, 6, None)
+    legs = [o for o in client.get("/broker/orders").json() if o.get("parentId") == order_id]
+    assert [(leg["type"], leg["qty"], leg["status"]) for leg in legs] == [(1, 20, 3), (3, 10, 1)]
+
+
+def test_modify_refuses_a_different_identity_naming_the_field(client: TestClient, place: Place) -> None:
+    order_id = place(**BUY_AAPL)
+    whole = client.get(f"/broker/orders/{order_id}").json()
+    response = client.put(f"/broker/orders/{order_id}", json={**whole, "side": -1})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("The order's side is Buy")
+
+
+def test_cancel_orders_by_symbol_and_side_in_one_call(client: TestClient, place: Place) -> None:
+    buys = [place(**BUY_AAPL), place(**BUY_AAPL)]
+    sell = place(symbol="AAPL", type=1, side=-1, qty=1, limitPrice=250)
+    other = place(symbol="MSFT", type=1, side=1, qty=1, limitPrice=10)
+    response = client.post("/broker/order-cancellations", json={"symbol": "AAPL", "side": 1})
+    assert response.status_code == 200
+    assert [order["id"] for order in response.json()] == buys
+    working = client.get("/broker/orders?status=6").json()
+    assert sorted(order["id"] for order in working) == sorted([sell, other])
+
+
+def test_cancel_orders_by_ids_and_an_unknown_id_cancels_nothing(client: TestClient, place: Place) -> None:
+    first, second = place(**BUY_AAPL), place(**BUY_AAPL)
+    assert client.post("/broker/order-cancellations", json={"orderIds": [first, "999"]}).status_code == 404
+    assert len(client.get("/broker/orders?status=6").json()) == 2
+    canceled = client.post("/broker/order-cancellations", json={"orderIds": [second]}).json()
+    assert [(order["id"], order["status"]) for order in canceled] == [(second, 1)]
+
+
+def test_orders_filter_by_status_and_symbol(client: TestClient, place: Place, quote: SetQuote) -> None:
+    quote("MSFT", 9.99, 10)
+    working = place(**BUY_AAPL)
+    filled = place(symbol="MSFT", type=2, side=1, qty=1)
+    assert [o["id"] for o in client.get("/broker/orders?status=3,6").json()] == [working]
+    assert [o["id"] for o in client.get("/broker/orders?symbol=MSFT").json()] == [filled]
+    assert client.get("/broker/orders?status=2&symbol=AAPL").json() == []
+    assert client.get("/broker/orders?status=9").status_code == 400
+
+
+def test_history_lists_final_orders_newest_first_and_bounded(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("MSFT", 9.99, 10)
+    first = place(symbol="MSFT", type=2, side=1, qty=1)
+    resting = place(**BUY_AAPL)
+    second = place(symbol="MSFT", type=2, side=1, qty=1)
+    client.delete(f"/broker/orders/{resting}")
+    history = client.get("/broker/orders-history").json()
+    assert [order["id"] for order in history] == [resting, second, first]
+    assert [o["id"] for o in client.get("/broker/orders-history?limit=1").json()] == [resting]
+    assert client.get("/broker/orders-history?limit=1001").status_code == 400
+
+
+def test_ioc_and_fok_fill_at_once_or_are_canceled(client: TestClient, place: Place, quote: SetQuote) -> None:
+    quote("AAPL", 190, 190.02)
+    for kind in ("IOC", "FOK"):
+        resting = place(**BUY_AAPL, duration={"type": kind})
+        order = client.get(f"/broker/orders/{resting}").json()
+        assert (order["status"], order["message"]["text"]) == (1, f"{kind}: not filled at once.")
+        marketable = place(**{**BUY_AAPL, "limitPrice": 191}, duration={"type": kind})
+        assert client.get(f"/broker/orders/{marketable}").json()["status"] == 2
+
+
+def test_a_gtt_in_the_past_or_without_datetime_is_a_422(client: TestClient) -> None:
+    for duration in ({"type": "GTT", "datetime": 1}, {"type": "GTT"}):
+        response = client.post("/broker/orders", json={**BUY_AAPL, "duration": duration})
+        assert response.status_code == 422
+    assert client.post("/broker/orders", json={**BUY_AAPL, "duration": {"type": "GTD"}}).status_code == 400
+
+
+def test_instrument_rules_are_a_422_naming_the_rule(client: TestClient) -> None:
+    response = client.post("/broker/orders", json={**BUY_AAPL, "qty": 0.5})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "The quantity 0.5 is below AAPL's minimum 1."
+    off_tick = client.post("/broker/orders", json={**BUY_AAPL, "takeProfit": 200.001})
+    assert off_tick.json()["detail"] == "The takeProfit 200.001 is not a multiple of AAPL's minTick 0.01."
+
+
+def test_custom_fields_take_text_checkboxes_and_text_with_checkbox(client: TestClient, place: Place) -> None:
+    fields = {"comment": "scalp", "hedge": False, "note": {"text": "earnings", "checked": True}}
+    order_id = place(**BUY_AAPL, customFields=fields, guaranteedStop=180)
+    order = client.get(f"/broker/orders/{order_id}").json()
+    assert order["customFields"] == fields
+    assert (order["guaranteedStop"], order["stopType"]) == (180, 2)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
-from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side
+from paperbroker.engine.model import NewOrder, OrderChanges, OrderStatus, OrderType, ParentType, Side
 from paperbroker.engine.numbers import CONTEXT, ZERO
 from paperbroker.engine.positions import mark_price
 from paperbroker.store.base import Store
@@ -70,7 +70,7 @@ def run_steps(store: Store, steps: list[tuple[Any, ...]]) -> tuple[Broker, list[
             elif step[0] == "cancel":
                 broker.cancel_order(str(step[1]))
             else:
-                broker.modify_order(str(step[1]), qty=step[2])
+                broker.modify_order(str(step[1]), OrderChanges(qty=step[2]))
         except BrokerError:
             pass  # unknown ids and final orders are refused; the books must still agree
     return broker, placed
@@ -93,13 +93,20 @@ def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
         held = positions[symbol].qty if symbol in positions else ZERO
         assert held == signed[symbol]
 
-    # A bracket fills only after its parent, and never together with the other leg.
-    by_id = {order.id: order for order in broker.list_orders()}
-    for order in by_id.values():
-        if order.parent_id is not None and order.status is OrderStatus.Filled:
-            assert by_id[order.parent_id].status is OrderStatus.Filled
-            legs = [o for o in by_id.values() if o.parent_id == order.parent_id]
-            assert sum(leg.status is OrderStatus.Filled for leg in legs) == 1
+    # An order's brackets fill only once they are its position's (after it filled). A position has at
+    # most one pending take-profit and one pending stop-loss, on the other side and for its whole size;
+    # a flat symbol has none.
+    every = broker.list_orders()
+    assert not [o for o in every if o.parent_type is ParentType.Order and o.status is OrderStatus.Filled]
+    for symbol in SYMBOLS:
+        legs = [o for o in every if o.parent_type is ParentType.Position and o.parent_id == symbol]
+        pending = [leg for leg in legs if not leg.is_final]
+        if symbol not in positions:
+            assert pending == []
+            continue
+        position = positions[symbol]
+        assert len({leg.type for leg in pending}) == len(pending)
+        assert all(leg.side is not position.side and leg.qty == position.qty.copy_abs() for leg in pending)
 
     # No order is filled twice, and every filled order has exactly its one execution.
     fills = Counter(execution.order_id for execution in executions)

@@ -40,7 +40,9 @@ def test_the_spec_is_valid_openapi_3_0() -> None:
 def test_operation_ids_are_the_contract() -> None:
     assert {operation["operationId"] for _, _, operation in OPERATIONS} == {
         "placeOrder", "modifyOrder", "cancelOrder", "getOrder", "getOrders", "getPositions",
-        "getExecutions", "getAccountInfo", "getQuotes", "setQuote",
+        "getExecutions", "getAccountInfo", "getQuotes", "setQuote", "symbolInfo", "getSymbols",
+        "previewOrder", "cancelOrders", "getOrdersHistory", "closePosition", "reversePosition",
+        "editPositionBrackets", "resetAccount",
     }  # fmt: skip
 
 

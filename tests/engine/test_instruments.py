@@ -41,7 +41,7 @@ def test_steps_are_exact_not_floating_point() -> None:
     rules = default_rules("XYZ")
     assert rules.quantity_problem(Decimal("0.3")) is None  # 0.3 % 1e-9 is 0 in decimals, not in floats
     assert rules.quantity_problem(Decimal("0.0999999995")) == (
-        "The quantity 0.0999999995 is not a multiple of XYZ's step 1E-9."
+        "The quantity 0.0999999995 is not a multiple of XYZ's step 0.000000001."
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from paperbroker.engine import orders
 from paperbroker.engine.errors import InvalidTransition, UnacceptableRequest
-from paperbroker.engine.model import NewOrder, OrderStatus, OrderType, Side, StopType
+from paperbroker.engine.model import NewOrder, OrderChanges, OrderStatus, OrderType, Side, StopType
 
 
 def limit_buy() -> NewOrder:
@@ -34,35 +34,49 @@ def test_each_order_type_carries_exactly_its_prices(
         orders.open_order(NewOrder("AAPL", order_type, Side.Buy, Decimal(1), limit, stop), "1", 0)
 
 
-def test_brackets_are_inactive_exits_on_the_other_side() -> None:
-    new = NewOrder(
-        "AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal(100), take_profit=Decimal(110),
-        stop_loss=Decimal(95),
-    )  # fmt: skip
-    parent = orders.open_order(new, "1", 0)
-    ids = iter(["2", "3"])
-    take_profit, stop_loss = orders.brackets(parent, lambda: next(ids), now=0)
-    assert (take_profit.type, take_profit.side, take_profit.limit_price) == (
-        OrderType.Limit,
-        Side.Sell,
-        Decimal(110),
-    )
-    assert (stop_loss.type, stop_loss.side, stop_loss.stop_price) == (OrderType.Stop, Side.Sell, Decimal(95))
-    assert {take_profit.status, stop_loss.status} == {OrderStatus.Inactive}
-    assert take_profit.parent_id == stop_loss.parent_id == "1"
-    assert orders.activate(take_profit, now=1).status is OrderStatus.Working
-
-
-def test_trailing_stops_and_crossed_brackets_are_refused() -> None:
+def test_crossed_brackets_are_refused() -> None:
     one, nine = Decimal(1), Decimal(9)
-    trailing = NewOrder(
-        "AAPL", OrderType.Market, Side.Buy, one, stop_loss=nine, stop_type=StopType.TrailingStop
-    )
-    with pytest.raises(UnacceptableRequest, match="Trailing"):
-        orders.open_order(trailing, "1", 0)
     crossed = NewOrder("AAPL", OrderType.Market, Side.Sell, one, take_profit=nine, stop_loss=Decimal(8))
     with pytest.raises(UnacceptableRequest, match="below its stopLoss"):
         orders.open_order(crossed, "1", 0)
+
+
+def test_a_trailing_stop_needs_its_distance() -> None:
+    trailing = NewOrder(
+        "AAPL", OrderType.Market, Side.Buy, Decimal(1), stop_loss=Decimal(9), stop_type=StopType.TrailingStop
+    )
+    with pytest.raises(UnacceptableRequest, match="needs trailingStopPips"):
+        orders.open_order(trailing, "1", 0)
+
+
+def test_a_guaranteed_stop_is_the_orders_guaranteed_stop_price() -> None:
+    new = NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(1), guaranteed_stop=Decimal(90))
+    order = orders.open_order(new, "1", 0)
+    assert (order.stop_type, order.guaranteed_stop, order.stop_loss) == (
+        StopType.GuaranteedStop,
+        Decimal(90),
+        None,
+    )
+
+
+def test_modify_checks_identity_fields_against_the_order() -> None:
+    order = orders.open_order(limit_buy(), "1", 0)
+    same = OrderChanges(qty=Decimal(5), identity=(("id", "1"), ("symbol", "AAPL"), ("side", Side.Buy)))
+    assert orders.modify(order, same, now=1).qty == Decimal(5)
+    with pytest.raises(
+        UnacceptableRequest, match="The order's symbol is AAPL; a modification cannot change it"
+    ):
+        orders.modify(order, OrderChanges(qty=Decimal(5), identity=(("symbol", "MSFT"),)), now=1)
+    with pytest.raises(UnacceptableRequest, match="The order's side is Buy"):
+        orders.modify(order, OrderChanges(qty=Decimal(5), identity=(("side", Side.Sell),)), now=1)
+
+
+def test_modify_sets_and_removes_brackets() -> None:
+    order = orders.open_order(limit_buy(), "1", 0)
+    protected = orders.modify(order, OrderChanges(take_profit=Decimal(120), stop_loss=Decimal(90)), now=1)
+    assert (protected.take_profit, protected.stop_loss) == (Decimal(120), Decimal(90))
+    unprotected = orders.modify(protected, OrderChanges(take_profit=None), now=2)
+    assert (unprotected.take_profit, unprotected.stop_loss) == (None, Decimal(90))
 
 
 def test_fill_records_the_whole_quantity_at_one_price_with_commission() -> None:
@@ -93,13 +107,13 @@ def test_cancel_moves_working_to_canceled_and_refuses_final_orders() -> None:
 
 def test_modify_changes_only_what_is_given() -> None:
     order = orders.open_order(limit_buy(), "1", 0)
-    modified = orders.modify(order, now=2, qty=Decimal(20))
+    modified = orders.modify(order, OrderChanges(qty=Decimal(20)), now=2)
     assert (modified.qty, modified.limit_price, modified.update_time) == (Decimal(20), Decimal(100), 2)
 
 
 def test_modify_refuses_a_price_the_type_does_not_use_and_final_orders() -> None:
     order = orders.open_order(limit_buy(), "1", 0)
     with pytest.raises(UnacceptableRequest, match="has no stop price"):
-        orders.modify(order, now=1, stop_price=Decimal(5))
+        orders.modify(order, OrderChanges(stop_price=Decimal(5)), now=1)
     with pytest.raises(InvalidTransition):
-        orders.modify(orders.cancel(order, 1), now=2, qty=Decimal(1))
+        orders.modify(orders.cancel(order, 1), OrderChanges(qty=Decimal(1)), now=2)

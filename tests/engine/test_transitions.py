@@ -7,7 +7,7 @@ import pytest
 
 from paperbroker.engine import orders
 from paperbroker.engine.errors import InvalidTransition
-from paperbroker.engine.model import NewOrder, Order, OrderStatus, OrderType, Side
+from paperbroker.engine.model import NewOrder, Order, OrderChanges, OrderStatus, OrderType, Side
 from paperbroker.engine.transitions import TRANSITIONS, OrderEvent, transition
 
 
@@ -75,14 +75,14 @@ def test_the_refusal_names_the_order_its_status_and_every_status_the_event_allow
 
 def test_modify_keeps_the_status_of_a_pending_order() -> None:
     for status in (OrderStatus.Working, OrderStatus.Inactive):
-        assert orders.modify(order_in(status), now=1, qty=Decimal(5)).status is status
+        assert orders.modify(order_in(status), OrderChanges(qty=Decimal(5)), now=1).status is status
 
 
 def test_a_rejected_order_cannot_be_modified() -> None:
     with pytest.raises(InvalidTransition, match="only a Working or Inactive order can be modified"):
-        orders.modify(order_in(OrderStatus.Rejected), now=1, qty=Decimal(5))
+        orders.modify(order_in(OrderStatus.Rejected), OrderChanges(qty=Decimal(5)), now=1)
 
 
 def test_a_status_change_is_refused_before_anything_else_is_checked() -> None:
     with pytest.raises(InvalidTransition):
-        orders.modify(order_in(OrderStatus.Canceled), now=1)
+        orders.modify(order_in(OrderStatus.Canceled), OrderChanges(), now=1)

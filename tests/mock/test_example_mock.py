@@ -60,6 +60,15 @@ REQUESTS: dict[str, tuple[str, str, Any]] = {
     "getAccountInfo": ("GET", "/broker/account", None),
     "getQuotes": ("GET", "/market/quotes?symbols=ZZZ", None),
     "setQuote": ("PUT", "/sim/quotes/ZZZ", {"bid": 1, "ask": 2}),
+    "previewOrder": ("POST", "/broker/order-previews", {"symbol": "ZZZ", "type": 2, "side": 1, "qty": 1}),
+    "cancelOrders": ("POST", "/broker/order-cancellations", {"symbol": "ZZZ"}),
+    "getOrdersHistory": ("GET", "/broker/orders-history?limit=5", None),
+    "closePosition": ("POST", "/broker/positions/ZZZ/close", {"amount": 1}),
+    "reversePosition": ("POST", "/broker/positions/ZZZ/reverse", None),
+    "editPositionBrackets": ("PUT", "/broker/positions/ZZZ/brackets", {"takeProfit": None}),
+    "getSymbols": ("GET", "/broker/symbols?search=Z", None),
+    "symbolInfo": ("GET", "/broker/symbols/ZZZ", None),
+    "resetAccount": ("POST", "/sim/reset", None),
 }
 
 

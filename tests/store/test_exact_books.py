@@ -33,15 +33,10 @@ def executed(broker: Broker) -> Decimal:
     ("price", "fills", "expected"),
     [
         ("1e-9", [(Side.Buy, "20"), (Side.Buy, "5")], Position("X", Decimal(25), Decimal("1e-9"))),
-        (
-            "10",
-            [(Side.Buy, "0.1"), (Side.Sell, "0.0999999995")],
-            Position("X", Decimal("5e-10"), Decimal(10)),
-        ),
         ("10", [(Side.Buy, "1e9"), (Side.Sell, "999999999.5")], Position("X", Decimal("0.5"), Decimal(10))),
         ("10", [(Side.Buy, "0.1"), (Side.Buy, "0.2"), (Side.Sell, "0.3")], None),
     ],
-    ids=["average-at-the-smallest-price", "remainder-below-the-smallest-qty", "half-of-1e9", "nets-to-zero"],
+    ids=["average-at-the-smallest-price", "half-of-1e9", "nets-to-zero"],
 )
 def test_positions_read_back_equal_the_exact_sum_of_their_executions(
     store: Store, price: str, fills: list[tuple[Side, str]], expected: Position | None

@@ -84,15 +84,28 @@ values = st.one_of(
     st.sampled_from([0, 1, 2, 3, 4, 5, 6, -1, 1e9, 1e9 + 1, 0.5, "AAPL", "NYSE:IBM", "", " x", "a" * 40]),
     st.text(max_size=8),
     st.dictionaries(st.sampled_from(["type", "datetime", "ask", "bid", "text"]), st.integers(0, 3)),
+    st.lists(st.sampled_from(["1", "2", "x y", ""]), max_size=3),
 )
 
 
+def _property_names(schema: dict[str, Any]) -> list[str]:
+    """A schema's properties, or those of every branch of its oneOf."""
+    branches = schema.get("oneOf", [])
+    names = [
+        *schema.get("properties", {}),
+        *(name for branch in branches for name in branch.get("properties", {})),
+    ]
+    return list(dict.fromkeys(names))
+
+
 def objects(name: str) -> st.SearchStrategy[dict[str, Any]]:
-    keys = [*SCHEMAS[name]["properties"], "colour"]
+    keys = [*_property_names(SCHEMAS[name]), "colour"]
     return st.dictionaries(st.sampled_from(keys), values, max_size=len(keys))
 
 
-@pytest.mark.parametrize("name", ["PreOrder", "OrderModification", "QuoteUpdate"])
+@pytest.mark.parametrize(
+    "name", ["PreOrder", "ModifiedOrder", "Brackets", "OrderCancellation", "QuoteUpdate"]
+)
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_request_schemas_agree_with_connexion(name: str, data: st.DataObject) -> None:

@@ -6,11 +6,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from paperbroker.api import account, market, orders, portfolio
+from paperbroker.api import account, instruments, market, orders, portfolio
 from paperbroker.broker import Broker
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     "placeOrder": orders.place_order,
+    "previewOrder": orders.preview_order,
+    "cancelOrders": orders.cancel_orders,
+    "getOrdersHistory": orders.get_orders_history,
+    "closePosition": portfolio.close_position,
+    "reversePosition": portfolio.reverse_position,
+    "editPositionBrackets": portfolio.edit_position_brackets,
+    "symbolInfo": instruments.symbol_info,
+    "getSymbols": instruments.get_symbols,
+    "resetAccount": account.reset_account,
     "modifyOrder": orders.modify_order,
     "cancelOrder": orders.cancel_order,
     "getOrder": orders.get_order,

@@ -1,4 +1,4 @@
-"""getAccountInfo."""
+"""getAccountInfo, resetAccount."""
 
 from __future__ import annotations
 
@@ -8,3 +8,7 @@ from paperbroker.broker import Broker
 
 async def get_account_info(broker: Broker) -> JsonResponse:
     return respond(account_json(broker.account_summary()))
+
+
+async def reset_account(broker: Broker) -> JsonResponse:
+    return respond(account_json(broker.reset()))

@@ -1,27 +1,54 @@
-"""placeOrder, modifyOrder, cancelOrder, getOrder, getOrders.
+"""placeOrder, previewOrder, modifyOrder, cancelOrder, cancelOrders, getOrder, getOrders, getOrdersHistory.
 
 Bodies arrive parsed and validated against the contract (paperbroker.validation); handlers only map them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from paperbroker.api.serialize import JsonResponse, order_json, respond
+from paperbroker.api.serialize import JsonResponse, order_json, preview_json, respond
 from paperbroker.broker import Broker
-from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
+from paperbroker.engine.model import (
+    KEEP,
+    Duration,
+    Keep,
+    NewOrder,
+    OrderChanges,
+    OrderStatus,
+    OrderType,
+    Side,
+    StopType,
+)
 from paperbroker.engine.numbers import to_decimal
+
+IDENTITY_FIELDS = {"id": str, "symbol": str, "type": OrderType, "side": Side}
 
 
 def _number(value: Any) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
+def _nullable(body: Mapping[str, Any], name: str) -> Decimal | Keep | None:
+    """Left out: KEEP; null: None (remove); a number: that number."""
+    return KEEP if name not in body else _number(body[name])
+
+
+def _duration(value: Any) -> Duration | None:
+    return None if value is None else Duration(value["type"], value.get("datetime"))
+
+
+def custom_fields_text(value: Any) -> str | None:
+    """Custom field values as canonical JSON text: stored as sent, compared by content."""
+    return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
 def new_order(body: Mapping[str, Any]) -> NewOrder:
     """A PreOrder in the engine's terms. The request validator has checked it against the contract."""
-    duration, stop_type = body.get("duration"), body.get("stopType")
+    stop_type = body.get("stopType")
     return NewOrder(
         symbol=body["symbol"],
         type=OrderType(body["type"]),
@@ -32,32 +59,70 @@ def new_order(body: Mapping[str, Any]) -> NewOrder:
         take_profit=_number(body.get("takeProfit")),
         stop_loss=_number(body.get("stopLoss")),
         stop_type=None if stop_type is None else StopType(stop_type),
-        duration=None if duration is None else Duration(duration["type"], duration.get("datetime")),
+        duration=_duration(body.get("duration")),
+        guaranteed_stop=_number(body.get("guaranteedStop")),
+        trailing_stop_pips=_number(body.get("trailingStopPips")),
+        custom_fields=custom_fields_text(body.get("customFields")),
     )
 
 
-async def place_order(broker: Broker, body: dict[str, Any]) -> JsonResponse:
-    order = broker.place_order(new_order(body))
-    return respond({"orderId": order.id}, 201)
-
-
-async def modify_order(broker: Broker, order_id: str, body: dict[str, Any]) -> JsonResponse:
-    order = broker.modify_order(
-        order_id,
+def order_changes(body: Mapping[str, Any]) -> OrderChanges:
+    """A ModifiedOrder in the engine's terms: the whole order or only the fields to change."""
+    stop_type = body.get("stopType")
+    identity = tuple((name, kind(body[name])) for name, kind in IDENTITY_FIELDS.items() if name in body)
+    return OrderChanges(
         qty=_number(body.get("qty")),
         limit_price=_number(body.get("limitPrice")),
         stop_price=_number(body.get("stopPrice")),
+        take_profit=_nullable(body, "takeProfit"),
+        stop_loss=_nullable(body, "stopLoss"),
+        guaranteed_stop=_nullable(body, "guaranteedStop"),
+        trailing_stop_pips=_nullable(body, "trailingStopPips"),
+        stop_type=None if stop_type is None else StopType(stop_type),
+        duration=_duration(body.get("duration")),
+        custom_fields=custom_fields_text(body.get("customFields")),
+        identity=identity,
     )
-    return respond(order_json(order))
+
+
+async def place_order(broker: Broker, body: dict[str, Any], confirm_id: str | None = None) -> JsonResponse:
+    order = broker.place_order(new_order(body), confirm_id)
+    return respond({"orderId": order.id}, 201)
+
+
+async def preview_order(broker: Broker, body: dict[str, Any]) -> JsonResponse:
+    preview, confirm_id = broker.preview_order(new_order(body))
+    return respond(preview_json(preview, confirm_id))
+
+
+async def modify_order(broker: Broker, order_id: str, body: dict[str, Any]) -> JsonResponse:
+    return respond(order_json(broker.modify_order(order_id, order_changes(body))))
 
 
 async def cancel_order(broker: Broker, order_id: str) -> JsonResponse:
     return respond(order_json(broker.cancel_order(order_id)))
 
 
+async def cancel_orders(broker: Broker, body: dict[str, Any]) -> JsonResponse:
+    side = body.get("side")
+    canceled = broker.cancel_orders(
+        symbol=body.get("symbol"),
+        side=None if side is None else Side(side),
+        order_ids=body.get("orderIds", ()),
+    )
+    return respond([order_json(order) for order in canceled])
+
+
 async def get_order(broker: Broker, order_id: str) -> JsonResponse:
     return respond(order_json(broker.get_order(order_id)))
 
 
-async def get_orders(broker: Broker) -> JsonResponse:
-    return respond([order_json(order) for order in broker.list_orders()])
+async def get_orders(
+    broker: Broker, status: list[int] | None = None, symbol: str | None = None
+) -> JsonResponse:
+    statuses = None if status is None else [OrderStatus(value) for value in status]
+    return respond([order_json(order) for order in broker.list_orders(statuses, symbol)])
+
+
+async def get_orders_history(broker: Broker, limit: int = 100) -> JsonResponse:
+    return respond([order_json(order) for order in broker.orders_history(limit)])

@@ -11,14 +11,20 @@ from paperbroker.engine.errors import (
     BrokerError,
     InvalidTransition,
     OrderNotFound,
+    PositionNotFound,
+    PreviewAlreadyUsed,
     QuoteNotFound,
+    SymbolNotFound,
     UnacceptableRequest,
 )
 
 STATUS_OF: dict[type[BrokerError], HTTPStatus] = {
     OrderNotFound: HTTPStatus.NOT_FOUND,
     QuoteNotFound: HTTPStatus.NOT_FOUND,
+    PositionNotFound: HTTPStatus.NOT_FOUND,
+    SymbolNotFound: HTTPStatus.NOT_FOUND,
     InvalidTransition: HTTPStatus.CONFLICT,
+    PreviewAlreadyUsed: HTTPStatus.CONFLICT,
     UnacceptableRequest: HTTPStatus.UNPROCESSABLE_ENTITY,
 }
 

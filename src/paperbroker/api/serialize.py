@@ -6,11 +6,18 @@ writes floats natively where a Decimal would take a fallback call per value.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from paperbroker.engine.account import AccountSummary
-from paperbroker.engine.model import Execution, Order, OrderStatus, Position, Quote
+from paperbroker.engine.brackets import Protection
+from paperbroker.engine.instruments import Instrument
+from paperbroker.engine.model import Execution, Order, OrderStatus, Position, Quote, StopType
 from paperbroker.engine.numbers import to_float
+from paperbroker.engine.preview import Preview
+
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "Fr", "CNY": "¥", "INR": "₹"}
+"""TradingView's AccountMetainfo.currencySign; a currency not listed is shown by its code."""
 
 Json = dict[str, Any]
 JsonResponse = tuple[Any, int, dict[str, str]]
@@ -40,6 +47,8 @@ def order_json(order: Order) -> Json:
         ("stopPrice", order.stop_price),
         ("takeProfit", order.take_profit),
         ("stopLoss", order.stop_loss),
+        ("guaranteedStop", order.guaranteed_stop),
+        ("trailingStopPips", order.trailing_stop_pips),
     )
     for key, price in prices:
         if price is not None:
@@ -55,20 +64,31 @@ def order_json(order: Order) -> Json:
         if order.duration.datetime is not None:
             duration["datetime"] = order.duration.datetime
         data["duration"] = duration
+    if order.custom_fields is not None:
+        data["customFields"] = json.loads(order.custom_fields)
     if order.message is not None:
         kind = "error" if order.status is OrderStatus.Rejected else "information"
         data["message"] = {"text": order.message, "type": kind}
     return data
 
 
-def position_json(position: Position) -> Json:
-    return {
+def position_json(position: Position, protection: Protection | None = None) -> Json:
+    data: Json = {
         "id": position.symbol,
         "symbol": position.symbol,
         "qty": to_float(position.qty.copy_abs()),
         "side": int(position.side),
         "avgPrice": to_float(position.avg_price),
     }
+    if protection is not None:
+        if protection.take_profit is not None:
+            data["takeProfit"] = to_float(protection.take_profit)
+        if protection.stop_loss is not None:
+            key = "guaranteedStop" if protection.stop_type is StopType.GuaranteedStop else "stopLoss"
+            data[key] = to_float(protection.stop_loss)
+        if protection.trailing_pips is not None:
+            data["trailingStopPips"] = to_float(protection.trailing_pips)
+    return data
 
 
 def execution_json(execution: Execution) -> Json:
@@ -89,6 +109,7 @@ def account_json(summary: AccountSummary) -> Json:
         "id": account.id,
         "name": account.name,
         "currency": account.currency,
+        "currencySign": CURRENCY_SIGNS.get(account.currency, account.currency),
         "balance": to_float(summary.balance),
         "equity": to_float(summary.equity),
         "realizedPnl": to_float(account.realized_pnl),
@@ -104,3 +125,36 @@ def quote_json(quote: Quote) -> Json:
         "last": to_float(quote.last),
         "time": quote.time,
     }
+
+
+def instrument_json(instrument: Instrument) -> Json:
+    qty = {
+        "min": to_float(instrument.qty_min),
+        "max": to_float(instrument.qty_max),
+        "step": to_float(instrument.qty_step),
+        "default": to_float(instrument.qty_default),
+    }
+    return {
+        "symbol": instrument.symbol,
+        "description": instrument.description,
+        "type": instrument.type,
+        "currency": instrument.currency,
+        "qty": qty,
+        "minTick": to_float(instrument.min_tick),
+        "pipSize": to_float(instrument.pip_size),
+        "pipValue": to_float(instrument.pip_value),
+        "marginRate": to_float(instrument.margin_rate),
+        "allowedDurations": list(instrument.durations),
+    }
+
+
+def preview_json(preview: Preview, confirm_id: str | None) -> Json:
+    rows = [{"title": row.title, "value": row.value} for row in preview.rows]
+    data: Json = {"sections": [{"header": preview.header, "rows": rows}]}
+    if confirm_id is not None:
+        data["confirmId"] = confirm_id
+    if preview.warnings:
+        data["warnings"] = list(preview.warnings)
+    if preview.errors:
+        data["errors"] = list(preview.errors)
+    return data

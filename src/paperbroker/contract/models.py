@@ -46,11 +46,28 @@ class OrderMessageType(StrEnum):
     error = "error"
 
 
+class OrderId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ]
+
+
+class DurationType(StrEnum):
+    GTC = "GTC"
+    DAY = "DAY"
+    GTT = "GTT"
+    IOC = "IOC"
+    FOK = "FOK"
+
+
 class OrderDuration(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    type: Annotated[str, Field(examples=["GTC"], max_length=32, min_length=1)]
+    type: DurationType
     datetime: Annotated[
         int | None,
         Field(
@@ -62,12 +79,25 @@ class OrderDuration(BaseModel):
     ] = None
 
 
+class TextWithCheckboxValue(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[str, Field(examples=["scalp"], max_length=256)]
+    checked: Annotated[bool, Field(examples=[True])]
+
+
 class CustomInputFieldsValues1(RootModel[str]):
     root: Annotated[str, Field(max_length=256)]
 
 
-class CustomInputFieldsValues(RootModel[dict[str, CustomInputFieldsValues1 | bool]]):
-    root: Annotated[dict[str, CustomInputFieldsValues1 | bool], Field(max_length=16)]
+class CustomInputFieldsValues(
+    RootModel[dict[str, CustomInputFieldsValues1 | bool | TextWithCheckboxValue]]
+):
+    root: Annotated[
+        dict[str, CustomInputFieldsValues1 | bool | TextWithCheckboxValue],
+        Field(max_length=16),
+    ]
 
 
 class CurrentQuotes(BaseModel):
@@ -173,11 +203,20 @@ class PreOrder1(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     trailingStopPips: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
             ge=1e-09,
             le=1000000000.0,
         ),
@@ -185,12 +224,21 @@ class PreOrder1(BaseModel):
     stopType: Annotated[
         StopType | None,
         Field(
-            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
         ),
     ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     isClose: Annotated[
         bool | None, Field(description="True when the order closes a position.")
     ] = None
@@ -268,11 +316,20 @@ class PreOrder2(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     trailingStopPips: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
             ge=1e-09,
             le=1000000000.0,
         ),
@@ -280,12 +337,21 @@ class PreOrder2(BaseModel):
     stopType: Annotated[
         StopType | None,
         Field(
-            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
         ),
     ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     isClose: Annotated[
         bool | None, Field(description="True when the order closes a position.")
     ] = None
@@ -363,11 +429,20 @@ class PreOrder3(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     trailingStopPips: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
             ge=1e-09,
             le=1000000000.0,
         ),
@@ -375,12 +450,21 @@ class PreOrder3(BaseModel):
     stopType: Annotated[
         StopType | None,
         Field(
-            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
         ),
     ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     isClose: Annotated[
         bool | None, Field(description="True when the order closes a position.")
     ] = None
@@ -458,11 +542,20 @@ class PreOrder4(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     trailingStopPips: Annotated[
         float | None,
         Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
             ge=1e-09,
             le=1000000000.0,
         ),
@@ -470,12 +563,21 @@ class PreOrder4(BaseModel):
     stopType: Annotated[
         StopType | None,
         Field(
-            description="Kind of the stop-loss bracket; TrailingStop (1) is not supported and is a 422."
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
         ),
     ] = None
     duration: OrderDuration | None = None
     customFields: CustomInputFieldsValues | None = None
     currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     isClose: Annotated[
         bool | None, Field(description="True when the order closes a position.")
     ] = None
@@ -505,10 +607,28 @@ class PlaceOrderResult(BaseModel):
     ]
 
 
-class OrderModification(BaseModel):
+class ModifiedOrder(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
+    id: Annotated[
+        str | None,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ] = None
+    symbol: Annotated[
+        str | None,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ] = None
+    type: OrderType | None = None
+    side: Side | None = None
     qty: Annotated[
         float | None,
         Field(
@@ -536,6 +656,84 @@ class OrderModification(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="A distance in pips, or null to remove the trailing stop.",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    status: OrderStatus | None = None
+    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
+    avgPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    updateTime: Annotated[
+        int | None,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ] = None
+    parentId: Annotated[
+        str | None,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ] = None
+    parentType: ParentType | None = None
+    message: OrderMessage | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: bool | None = None
 
 
 class PlacedOrder(BaseModel):
@@ -625,15 +823,40 @@ class PlacedOrder(BaseModel):
             le=1000000000.0,
         ),
     ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="A distance in pips (the instrument's `pipSize`), as TradingView's `trailingStopPips`.",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
     stopType: StopType | None = None
     duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
     parentId: Annotated[
         str | None,
         Field(
-            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+            description="The order (parentType 1) or position (parentType 2) this bracket protects.",
+            examples=["1"],
+            max_length=64,
+            min_length=1,
+            pattern="^[A-Za-z0-9_-]{1,64}$",
         ),
     ] = None
-    parentType: ParentType | None = None
+    parentType: Annotated[
+        ParentType | None, Field(description="Present whenever parentId is.")
+    ] = None
     message: OrderMessage | None = None
 
 
@@ -669,6 +892,42 @@ class Position(BaseModel):
             ge=1e-09,
         ),
     ]
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Price of the position's take-profit bracket, if it has one.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Current stop price of the position's stop-loss bracket (a trailing stop's moves with the market).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of the position's guaranteed stop, if its stop-loss is one.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="Distance of the position's trailing stop, if its stop-loss is one.",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
 
 
 class Execution(BaseModel):
@@ -724,6 +983,13 @@ class AccountInfo(BaseModel):
     id: Annotated[str, Field(examples=["paper"])]
     name: Annotated[str, Field(examples=["Paper account"])]
     currency: Annotated[str, Field(examples=["USD"])]
+    currencySign: Annotated[
+        str,
+        Field(
+            description="The currency's sign, for amounts the terminal formats ($ for USD, else the code).",
+            examples=["$"],
+        ),
+    ]
     balance: Annotated[float, Field(examples=[100000.0])]
     equity: Annotated[float, Field(examples=[100000.0])]
     realizedPnl: Annotated[float, Field(examples=[100000.0])]
@@ -809,6 +1075,248 @@ class QuoteUpdate(BaseModel):
         Field(
             description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
             examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+
+
+class QuantityRules(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    min: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    max: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    step: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    default: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+
+
+class InstrumentInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    description: Annotated[str, Field(examples=["Apple Inc."])]
+    type: Annotated[
+        str,
+        Field(
+            description="TradingView's SymbolType (stock, forex, crypto, futures, index, cfd, ...).",
+            examples=["stock"],
+            max_length=32,
+            min_length=1,
+        ),
+    ]
+    currency: Annotated[str, Field(examples=["USD"])]
+    qty: QuantityRules
+    minTick: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    pipSize: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    pipValue: Annotated[
+        float,
+        Field(
+            description="Value of one pip for a quantity of 1, in the account's currency.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    marginRate: Annotated[
+        float,
+        Field(
+            description="The share of an order's value held as margin.",
+            examples=[0.2],
+            ge=0.0,
+            le=1.0,
+        ),
+    ]
+    allowedDurations: Annotated[
+        list[DurationType],
+        Field(examples=[["GTC", "DAY", "GTT", "IOC", "FOK"]], min_length=1),
+    ]
+
+
+class OrderPreviewSectionRow(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    title: Annotated[str, Field(examples=["Commission"])]
+    value: Annotated[str, Field(examples=["0.00 USD"])]
+
+
+class OrderPreviewSection(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    header: Annotated[str | None, Field(examples=["Buy 10 AAPL Limit 189.5"])] = None
+    rows: list[OrderPreviewSectionRow]
+
+
+class OrderPreviewResult(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    sections: list[OrderPreviewSection]
+    confirmId: Annotated[
+        str | None,
+        Field(
+            description="Names one preview; valid for one placeOrder of the same order for a limited time.",
+            examples=["9f1c2a7e4b6d4f0e8a3b5c7d9e1f2a3b"],
+            max_length=64,
+            min_length=8,
+            pattern="^[A-Za-z0-9_-]{8,64}$",
+        ),
+    ] = None
+    warnings: Annotated[
+        list[str] | None,
+        Field(examples=[["No quote for ZZZ yet; a market order would be rejected."]]),
+    ] = None
+    errors: Annotated[
+        list[str] | None,
+        Field(examples=[["The quantity 0.5 is not a multiple of AAPL's step 1."]]),
+    ] = None
+
+
+class OrderCancellation1(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    side: Side | None = None
+
+
+class OrderCancellation2(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    orderIds: Annotated[list[OrderId], Field(max_length=1000, min_length=1)]
+
+
+class OrderCancellation(RootModel[OrderCancellation1 | OrderCancellation2]):
+    root: Annotated[
+        OrderCancellation1 | OrderCancellation2,
+        Field(
+            description="Which orders cancelOrders cancels, by symbol (and side) or by id.",
+            examples=[{"symbol": "AAPL", "side": 1}],
+        ),
+    ]
+
+
+class PositionClose(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    amount: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+
+
+class Brackets(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="A distance in pips, or null to remove the trailing stop.",
+            examples=[50],
             ge=1e-09,
             le=1000000000.0,
         ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from paperbroker.engine.errors import UnacceptableRequest
+from paperbroker.engine.numbers import plain
 
 DURATIONS = ("GTC", "DAY", "GTT", "IOC", "FOK")
 NANO = Decimal("0.000000001")
@@ -38,17 +39,20 @@ class Instrument:
     def quantity_problem(self, qty: Decimal, name: str = "quantity") -> str | None:
         """Why the instrument does not take this quantity, or None."""
         if qty < self.qty_min:
-            return f"The {name} {qty} is below {self.symbol}'s minimum {self.qty_min}."
+            return f"The {name} {plain(qty)} is below {self.symbol}'s minimum {plain(self.qty_min)}."
         if qty > self.qty_max:
-            return f"The {name} {qty} is above {self.symbol}'s maximum {self.qty_max}."
+            return f"The {name} {plain(qty)} is above {self.symbol}'s maximum {plain(self.qty_max)}."
         if qty % self.qty_step != 0:
-            return f"The {name} {qty} is not a multiple of {self.symbol}'s step {self.qty_step}."
+            return (
+                f"The {name} {plain(qty)} is not a multiple of {self.symbol}'s step {plain(self.qty_step)}."
+            )
         return None
 
     def price_problem(self, name: str, price: Decimal) -> str | None:
         """Why the instrument does not take this price, or None."""
         if price % self.min_tick != 0:
-            return f"The {name} {price} is not a multiple of {self.symbol}'s minTick {self.min_tick}."
+            tick = plain(self.min_tick)
+            return f"The {name} {plain(price)} is not a multiple of {self.symbol}'s minTick {tick}."
         return None
 
     def duration_problem(self, duration_type: str) -> str | None:

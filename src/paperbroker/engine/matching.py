@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paperbroker.engine.model import Order, OrderType, Quote, Side
+from paperbroker.engine.model import Order, OrderType, Quote, Side, StopType
 from paperbroker.engine.numbers import Price
 
 
@@ -22,7 +22,8 @@ def evaluate(order: Order, quote: Quote | None) -> tuple[Order, Price | None]:
     """Match a working order against a quote.
 
     Returns the order (marked triggered if the quote reached its stop) and the price it fills at now,
-    or None if it keeps working. Fills happen at the quote, which is the limit or better.
+    or None if it keeps working. Fills happen at the quote, which is the limit or better; a guaranteed
+    stop fills exactly at its stop price, however far the market ran through it.
     """
     if quote is None:
         return order, None
@@ -31,6 +32,8 @@ def evaluate(order: Order, quote: Quote | None) -> tuple[Order, Price | None]:
         if not stop_reached(order.side, order.stop_price, quote):
             return order, None
         order = replace(order, triggered=True)
+    if order.type is OrderType.Stop and order.stop_type is StopType.GuaranteedStop:
+        return order, order.stop_price
     if order.type in (OrderType.Market, OrderType.Stop):
         return order, quote.price_to(order.side)
     assert order.limit_price is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 from paperbroker.engine.numbers import CONTEXT, ZERO, Money, Price, Quantity
 
@@ -88,6 +88,51 @@ class NewOrder:
     stop_loss: Price | None = None
     stop_type: StopType | None = None
     duration: Duration | None = None
+    guaranteed_stop: Price | None = None
+    trailing_stop_pips: Quantity | None = None
+    custom_fields: str | None = None
+    """The ticket's custom field values as canonical JSON text: kept as sent, never read by the engine."""
+
+
+class Keep(Enum):
+    """A modification's "leave this field as it is", distinct from None ("remove it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanges:
+    """What modifyOrder asks to change. None leaves qty, prices, stop type, duration and custom fields as
+    they are; for bracket fields KEEP does, and None removes the bracket."""
+
+    qty: Quantity | None = None
+    limit_price: Price | None = None
+    stop_price: Price | None = None
+    take_profit: Price | Keep | None = KEEP
+    stop_loss: Price | Keep | None = KEEP
+    guaranteed_stop: Price | Keep | None = KEEP
+    trailing_stop_pips: Quantity | Keep | None = KEEP
+    stop_type: StopType | None = None
+    duration: Duration | None = None
+    custom_fields: str | None = None
+    identity: tuple[tuple[str, object], ...] = ()
+    """The identity fields the client sent (id, symbol, type, side), which must match the order's."""
+
+    @property
+    def is_empty(self) -> bool:
+        brackets = (self.take_profit, self.stop_loss, self.guaranteed_stop, self.trailing_stop_pips)
+        plain = (
+            self.qty,
+            self.limit_price,
+            self.stop_price,
+            self.stop_type,
+            self.duration,
+            self.custom_fields,
+        )
+        return all(value is None for value in plain) and all(value is KEEP for value in brackets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +157,13 @@ class Order:
     message: str | None = None
     triggered: bool = False
     """A Stop or StopLimit whose stop price the market has reached."""
+    guaranteed_stop: Price | None = None
+    """On a parent: the price of its guaranteed stop-loss bracket."""
+    trailing_stop_pips: Quantity | None = None
+    """On a parent: its stop-loss trails; on a trailing stop itself: the distance it keeps."""
+    custom_fields: str | None = None
+    expires_at: int | None = None
+    """When a working order stops working (its duration), in ms on the broker's clock; None: never."""
 
     @property
     def is_final(self) -> bool:

@@ -46,3 +46,9 @@ def to_float(value: Decimal) -> float:
     and 0 must give one float: 0.0 (the wire never needs a negative zero).
     """
     return float(value) + 0.0
+
+
+def plain(number: Decimal) -> str:
+    """A decimal as a person writes it: 1895, 0.25, and 0.000000001 rather than 1E-9."""
+    text = format(number.normalize(), "f")
+    return "0" if text == "-0" else text

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
+from enum import Enum
+from typing import TypeVar
 
+from paperbroker.engine.brackets import Protection, check_protection, protection_of, protection_of_order
 from paperbroker.engine.errors import UnacceptableRequest
 from paperbroker.engine.model import (
+    KEEP,
     Execution,
+    Keep,
     NewOrder,
     Order,
+    OrderChanges,
     OrderStatus,
     OrderType,
-    ParentType,
-    Side,
     StopType,
 )
-from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
+from paperbroker.engine.numbers import CONTEXT, Money, Price
 from paperbroker.engine.transitions import OrderEvent, transition
 
+T = TypeVar("T")
 _NEEDS_LIMIT = frozenset({OrderType.Limit, OrderType.StopLimit})
 _NEEDS_STOP = frozenset({OrderType.Stop, OrderType.StopLimit})
 
@@ -36,12 +40,15 @@ def check_prices(order_type: OrderType, limit_price: Price | None, stop_price: P
         raise UnacceptableRequest(f"A {name} order has no stop price.")
 
 
-def open_order(new: NewOrder, order_id: str, now: int) -> Order:
+def open_order(new: NewOrder, order_id: str, now: int, expires_at: int | None = None) -> Order:
     """A new order starts Working; matching decides at once whether it fills."""
     check_prices(new.type, new.limit_price, new.stop_price)
     if new.qty <= 0:
         raise UnacceptableRequest("The quantity must be positive.")
-    check_brackets(new)
+    protection = protection_of(
+        new.take_profit, new.stop_loss, new.guaranteed_stop, new.trailing_stop_pips, new.stop_type
+    )
+    check_protection(new.side, protection)
     return Order(
         id=order_id,
         symbol=new.symbol,
@@ -53,51 +60,14 @@ def open_order(new: NewOrder, order_id: str, now: int) -> Order:
         limit_price=new.limit_price,
         stop_price=new.stop_price,
         take_profit=new.take_profit,
-        stop_loss=new.stop_loss,
-        stop_type=new.stop_type,
+        stop_loss=new.stop_loss if protection.stop_type is not StopType.GuaranteedStop else None,
+        stop_type=protection.stop_type if protection.has_stop else new.stop_type,
         duration=new.duration,
+        guaranteed_stop=protection.stop_loss if protection.stop_type is StopType.GuaranteedStop else None,
+        trailing_stop_pips=protection.trailing_pips,
+        custom_fields=new.custom_fields,
+        expires_at=expires_at,
     )
-
-
-def check_brackets(new: NewOrder) -> None:
-    """A take-profit lies on the profitable side of the stop-loss; trailing stops are not simulated."""
-    if new.stop_type is StopType.TrailingStop:
-        raise UnacceptableRequest("Trailing stops are not supported.")
-    if new.take_profit is None or new.stop_loss is None:
-        return
-    if new.side is Side.Buy and new.take_profit <= new.stop_loss:
-        raise UnacceptableRequest("A buy's takeProfit must be above its stopLoss.")
-    if new.side is Side.Sell and new.take_profit >= new.stop_loss:
-        raise UnacceptableRequest("A sell's takeProfit must be below its stopLoss.")
-
-
-def brackets(parent: Order, next_id: Callable[[], str], now: int) -> list[Order]:
-    """The exit orders of a parent with takeProfit / stopLoss: Inactive until the parent fills.
-
-    The take-profit is a limit and the stop-loss a stop, both on the other side for the parent's quantity;
-    when one fills, the other is canceled.
-    """
-    if parent.take_profit is None and parent.stop_loss is None:
-        return []
-    exits = []
-    exit_template = Order(
-        id="",
-        symbol=parent.symbol,
-        type=OrderType.Limit,
-        side=Side(-parent.side),
-        qty=parent.qty,
-        status=OrderStatus.Inactive,
-        update_time=now,
-        parent_id=parent.id,
-        parent_type=ParentType.Order,
-    )
-    if parent.take_profit is not None:
-        exits.append(replace(exit_template, id=next_id(), limit_price=parent.take_profit))
-    if parent.stop_loss is not None:
-        stop_type = parent.stop_type or StopType.StopLoss
-        stop = replace(exit_template, id=next_id(), type=OrderType.Stop, stop_price=parent.stop_loss)
-        exits.append(replace(stop, stop_type=stop_type))
-    return exits
 
 
 def activate(bracket: Order, now: int) -> Order:
@@ -132,30 +102,74 @@ def cancel(order: Order, now: int) -> Order:
     return replace(order, status=transition(order, OrderEvent.Cancel), update_time=now)
 
 
-def modify(
-    order: Order,
-    now: int,
-    qty: Quantity | None = None,
-    limit_price: Price | None = None,
-    stop_price: Price | None = None,
-) -> Order:
-    """Change what a pending order asks for; the caller re-matches a working one against the market."""
+IDENTITY = {"id": "id", "symbol": "symbol", "type": "type", "side": "side"}
+
+
+def check_identity(order: Order, sent: tuple[tuple[str, object], ...]) -> None:
+    """The identity fields a client sends with the whole order must be the order's own."""
+    for name, value in sent:
+        own = getattr(order, IDENTITY[name])
+        if value != own:
+            shown = own.name if isinstance(own, Enum) else own
+            raise UnacceptableRequest(
+                f"The order's {name} is {shown}; a modification cannot change it (sent: {value})."
+            )
+
+
+def _kept(change: T | Keep | None, current: T | None) -> T | None:
+    return current if isinstance(change, Keep) else change
+
+
+def modify(order: Order, changes: OrderChanges, now: int, expires_at: int | Keep | None = KEEP) -> Order:
+    """Change what a pending order asks for; the caller re-matches a working one against the market and
+    rewrites its brackets from the result."""
     status = transition(order, OrderEvent.Modify)
-    if qty is None and limit_price is None and stop_price is None:
-        raise UnacceptableRequest("Nothing to modify: give qty, limitPrice or stopPrice.")
+    check_identity(order, changes.identity)
+    if changes.is_empty:
+        raise UnacceptableRequest("Nothing to modify: give qty, prices, brackets, duration or customFields.")
+    qty, limit_price, stop_price = changes.qty, changes.limit_price, changes.stop_price
     if limit_price is not None and order.type not in _NEEDS_LIMIT:
         raise UnacceptableRequest(f"A {order.type.name} order has no limit price.")
     if stop_price is not None and order.type not in _NEEDS_STOP:
         raise UnacceptableRequest(f"A {order.type.name} order has no stop price.")
-    if stop_price is not None and order.triggered:
+    if stop_price is not None and stop_price != order.stop_price and order.triggered:
         raise UnacceptableRequest(f"Order {order.id} has already been triggered; its stop price is spent.")
     if qty is not None and qty <= 0:
         raise UnacceptableRequest("The quantity must be positive.")
+    current = protection_of_order(order)
+    guaranteed = current.stop_loss if current.stop_type is StopType.GuaranteedStop else None
+    plain_stop = None if current.stop_type is StopType.GuaranteedStop else current.stop_loss
+    protection = protection_of(
+        _kept(changes.take_profit, current.take_profit),
+        _kept(changes.stop_loss, plain_stop),
+        _kept(changes.guaranteed_stop, guaranteed),
+        _kept(changes.trailing_stop_pips, current.trailing_pips),
+        changes.stop_type if changes.stop_type is not None else _stop_type_kept(changes, current),
+    )
+    check_protection(order.side, protection)
+    guaranteed_stop = protection.stop_loss if protection.stop_type is StopType.GuaranteedStop else None
     return replace(
         order,
         status=status,
         qty=order.qty if qty is None else qty,
         limit_price=order.limit_price if limit_price is None else limit_price,
         stop_price=order.stop_price if stop_price is None else stop_price,
+        take_profit=protection.take_profit,
+        stop_loss=None if guaranteed_stop is not None else protection.stop_loss,
+        guaranteed_stop=guaranteed_stop,
+        trailing_stop_pips=protection.trailing_pips,
+        stop_type=protection.stop_type if protection.has_stop else None,
+        duration=order.duration if changes.duration is None else changes.duration,
+        custom_fields=order.custom_fields if changes.custom_fields is None else changes.custom_fields,
+        expires_at=_kept(expires_at, order.expires_at),
         update_time=now,
     )
+
+
+def _stop_type_kept(changes: OrderChanges, current: Protection) -> StopType | None:
+    """A stop kind the client did not name stays, unless the change removes what it needs."""
+    if current.stop_type is StopType.TrailingStop and changes.trailing_stop_pips is None:
+        return None
+    if current.stop_type is StopType.GuaranteedStop and changes.guaranteed_stop is None:
+        return None
+    return current.stop_type if current.has_stop else None

@@ -12,13 +12,18 @@ from paperbroker.store.base import TickerLock
 log = logging.getLogger(__name__)
 
 
-def tick(broker: Broker, market: RandomWalkMarket) -> None:
+def tick(broker: Broker, market: RandomWalkMarket | None) -> None:
+    """One step of the broker's clock: new quotes (which also expire orders whose duration ended), or,
+    with the market off, the expiry alone."""
+    if market is None:
+        broker.expire_orders()
+        return
     current = broker.current_quotes(market.symbols)
     broker.set_quotes(market.next_quotes(current, broker.clock()))
 
 
 async def run_ticker(
-    broker: Broker, market: RandomWalkMarket, interval: float, lock: TickerLock | None = None
+    broker: Broker, market: RandomWalkMarket | None, interval: float, lock: TickerLock | None = None
 ) -> None:
     """Tick until cancelled; a failed tick is logged and the next one tried, so the market never stops.
 

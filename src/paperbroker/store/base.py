@@ -6,11 +6,11 @@ or not at all, so a failed request leaves no half-written order behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from paperbroker.engine.model import Account, Execution, Order, Position, Quote
+from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
 
 
 class IncompatibleDatabase(RuntimeError):
@@ -29,7 +29,23 @@ class Ledger(Protocol):
 
     def get_order(self, order_id: str) -> Order | None: ...
 
-    def list_orders(self) -> list[Order]: ...
+    def list_orders(
+        self, statuses: Collection[OrderStatus] | None = None, symbol: str | None = None
+    ) -> list[Order]:
+        """Orders oldest first; only those with one of `statuses` and of `symbol` when given."""
+        ...
+
+    def final_orders(self, limit: int) -> list[Order]:
+        """Filled, Canceled and Rejected orders, the most recently changed first, at most `limit`."""
+        ...
+
+    def orders_expiring(self, now: int) -> list[Order]:
+        """Working orders whose duration ends at or before `now`, oldest first."""
+        ...
+
+    def trailing_stops(self, symbol: str) -> list[Order]:
+        """Working trailing stops of the symbol, oldest first: each quote may move their stop price."""
+        ...
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         """Working orders of the quote's symbol whose trigger the quote may have reached, oldest first.
@@ -38,8 +54,20 @@ class Ledger(Protocol):
         """
         ...
 
-    def children_of(self, parent_id: str) -> list[Order]:
-        """The bracket orders (take-profit, stop-loss) attached to an order, oldest first."""
+    def children_of(self, parent_id: str, parent_type: ParentType = ParentType.Order) -> list[Order]:
+        """The bracket orders (take-profit, stop-loss) of an order, or of a position, oldest first."""
+        ...
+
+    def add_preview(self, confirm_id: str, order_key: str, expires_at: int, now: int) -> None:
+        """Remember a preview's confirmId (and forget those expired before `now`)."""
+        ...
+
+    def use_preview(self, confirm_id: str) -> tuple[str, int, bool] | None:
+        """The preview's order key, expiry and whether it was used before; marks it used. None: unknown."""
+        ...
+
+    def clear_trading(self) -> None:
+        """Delete every order, execution, position and preview (the account and quotes stay)."""
         ...
 
     def add_execution(self, execution: Execution) -> None: ...
@@ -63,6 +91,10 @@ class Ledger(Protocol):
     def put_quote(self, quote: Quote) -> None: ...
 
     def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]: ...
+
+    def quoted_symbols(self) -> list[str]:
+        """Every symbol that has a quote, in order."""
+        ...
 
 
 class TickerLock(Protocol):

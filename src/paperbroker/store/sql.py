@@ -10,7 +10,7 @@ decides fills on the exact prices.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,8 +35,11 @@ SCHEMA_VERSION = 2
 ORDER_COLUMNS = (
     "id, symbol, type, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,"
     " take_profit, stop_loss, stop_type, duration_type, duration_datetime, parent_id, parent_type, message,"
-    " triggered, trigger_kind, trigger_price"
+    " triggered, trigger_kind, trigger_price, guaranteed_stop, trailing_stop_pips, custom_fields, expires_at"
 )
+_ORDER_COLUMN_COUNT = ORDER_COLUMNS.count(",") + 1
+FINAL = "(1, 2, 5)"
+"""Canceled, Filled, Rejected: OrderStatus values of final orders, for SQL."""
 
 
 def check_schema_version(database: str, version: int | None, has_tables: bool) -> None:
@@ -85,6 +88,10 @@ def order_row(order: Order) -> tuple[Any, ...]:
         int(order.triggered),
         None if trigger is None else int(trigger[0]),
         None if trigger is None else float(trigger[1]),
+        _text(order.guaranteed_stop),
+        _text(order.trailing_stop_pips),
+        order.custom_fields,
+        order.expires_at,
     )
 
 
@@ -104,7 +111,8 @@ def order_from(row: tuple[Any, ...]) -> Order:
     """
     (oid, symbol, type_, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,
      take_profit, stop_loss, stop_type, duration_type, duration_datetime, parent_id, parent_type, message,
-     triggered, _kind, _price) = row  # fmt: skip
+     triggered, _kind, _price, guaranteed_stop, trailing_stop_pips, custom_fields,
+     expires_at) = row  # fmt: skip
     return Order(
         id=oid,
         symbol=symbol,
@@ -125,6 +133,10 @@ def order_from(row: tuple[Any, ...]) -> Order:
         parent_type=None if parent_type is None else ParentType(parent_type),
         message=message,
         triggered=bool(triggered),
+        guaranteed_stop=_decimal(guaranteed_stop),
+        trailing_stop_pips=_decimal(trailing_stop_pips),
+        custom_fields=custom_fields,
+        expires_at=expires_at,
     )
 
 
@@ -142,7 +154,8 @@ class SQLLedger:
 
     def add_order(self, order: Order) -> None:
         self._execute(
-            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({', '.join('?' * 22)})", order_row(order)
+            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({', '.join('?' * _ORDER_COLUMN_COUNT)})",
+            order_row(order),
         )
 
     def update_order(self, order: Order) -> None:
@@ -154,13 +167,65 @@ class SQLLedger:
         row = self._execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?", (order_id,)).fetchone()
         return None if row is None else order_from(row)
 
-    def list_orders(self) -> list[Order]:
-        rows = self._execute(f"SELECT {ORDER_COLUMNS} FROM orders ORDER BY seq").fetchall()
+    def list_orders(
+        self, statuses: Collection[OrderStatus] | None = None, symbol: str | None = None
+    ) -> list[Order]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if statuses is not None:
+            conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += [int(status) for status in statuses]
+        if symbol is not None:
+            conditions.append("symbol = ?")
+            params.append(symbol)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self._execute(f"SELECT {ORDER_COLUMNS} FROM orders{where} ORDER BY seq", params).fetchall()
         return [order_from(row) for row in rows]
 
-    def children_of(self, parent_id: str) -> list[Order]:
-        query = f"SELECT {ORDER_COLUMNS} FROM orders WHERE parent_id = ? ORDER BY seq"
-        return [order_from(row) for row in self._execute(query, (parent_id,)).fetchall()]
+    def final_orders(self, limit: int) -> list[Order]:
+        query = (
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE status IN {FINAL}"
+            " ORDER BY update_time DESC, seq DESC LIMIT ?"
+        )
+        return [order_from(row) for row in self._execute(query, (limit,)).fetchall()]
+
+    def orders_expiring(self, now: int) -> list[Order]:
+        query = (
+            f"SELECT {ORDER_COLUMNS} FROM orders"
+            " WHERE status = 6 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY seq"
+        )
+        return [order_from(row) for row in self._execute(query, (now,)).fetchall()]
+
+    def trailing_stops(self, symbol: str) -> list[Order]:
+        query = (
+            f"SELECT {ORDER_COLUMNS} FROM orders"
+            " WHERE status = 6 AND stop_type = 1 AND symbol = ? ORDER BY seq"
+        )
+        return [order_from(row) for row in self._execute(query, (symbol,)).fetchall()]
+
+    def children_of(self, parent_id: str, parent_type: ParentType = ParentType.Order) -> list[Order]:
+        query = f"SELECT {ORDER_COLUMNS} FROM orders WHERE parent_id = ? AND parent_type = ? ORDER BY seq"
+        return [order_from(row) for row in self._execute(query, (parent_id, int(parent_type))).fetchall()]
+
+    def add_preview(self, confirm_id: str, order_key: str, expires_at: int, now: int) -> None:
+        self._execute("DELETE FROM previews WHERE expires_at < ?", (now,))
+        self._execute(
+            "INSERT INTO previews (confirm_id, order_key, expires_at, used) VALUES (?, ?, ?, 0)",
+            (confirm_id, order_key, expires_at),
+        )
+
+    def use_preview(self, confirm_id: str) -> tuple[str, int, bool] | None:
+        row = self._execute(
+            "SELECT order_key, expires_at, used FROM previews WHERE confirm_id = ?", (confirm_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        self._execute("UPDATE previews SET used = 1 WHERE confirm_id = ?", (confirm_id,))
+        return str(row[0]), int(row[1]), bool(row[2])
+
+    def clear_trading(self) -> None:
+        for table in ("orders", "executions", "positions", "previews"):
+            self._execute(f"DELETE FROM {table}")
 
     def add_execution(self, execution: Execution) -> None:
         self._execute(
@@ -246,6 +311,9 @@ class SQLLedger:
             " last = excluded.last, time = excluded.time",
             (quote.symbol, str(quote.bid), str(quote.ask), str(quote.last), quote.time),
         )
+
+    def quoted_symbols(self) -> list[str]:
+        return [row[0] for row in self._execute("SELECT symbol FROM quotes ORDER BY symbol").fetchall()]
 
     def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
         wanted = list(dict.fromkeys(symbols))

@@ -49,11 +49,22 @@ CREATE TABLE IF NOT EXISTS orders (
     message TEXT,
     triggered INTEGER NOT NULL,
     trigger_kind INTEGER,
-    trigger_price REAL
+    trigger_price REAL,
+    guaranteed_stop TEXT,
+    trailing_stop_pips TEXT,
+    custom_fields TEXT,
+    expires_at BIGINT
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
 CREATE INDEX IF NOT EXISTS orders_by_parent ON orders (parent_id, seq) WHERE parent_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_expiring ON orders (expires_at) WHERE status = 6 AND expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_trailing ON orders (symbol, seq) WHERE status = 6 AND stop_type = 1;
+CREATE INDEX IF NOT EXISTS orders_final ON orders (update_time, seq) WHERE status IN (1, 2, 5);
+CREATE TABLE IF NOT EXISTS previews (
+    confirm_id TEXT PRIMARY KEY, order_key TEXT NOT NULL, expires_at BIGINT NOT NULL, used INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS previews_by_expiry ON previews (expires_at);
 CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id TEXT NOT NULL,
