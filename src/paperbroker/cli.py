@@ -11,7 +11,10 @@ from pathlib import Path
 import uvicorn
 
 from paperbroker import __version__, fuzz
+from paperbroker.engine.numbers import plain
 from paperbroker.settings import SettingError, Settings, described, parse
+from paperbroker.store import open_store
+from paperbroker.store.base import IncompatibleDatabase
 
 LISTEN = ("host", "port")
 
@@ -45,6 +48,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings_from(args)
     if settings.workers > 1 and settings.db == ":memory:":
         raise SettingError("--workers needs a shared store, a SQLite file or PostgreSQL, not :memory:")
+    open_store(settings.db).close()  # a database this version cannot read stops here, with one line
     uvicorn.run(
         "paperbroker.app:create_app",
         factory=True,
@@ -53,6 +57,21 @@ def _serve(args: argparse.Namespace) -> int:
         workers=settings.workers,
         log_level=args.log_level,
     )
+    return 0
+
+
+def _reset(args: argparse.Namespace) -> int:
+    """The account back to its starting state, in the store the settings name (the service may be running)."""
+    from paperbroker.app import build_broker
+
+    settings = _settings_from(args)
+    broker = build_broker(settings)
+    try:
+        summary = broker.reset()
+    finally:
+        broker.store.close()
+    balance = plain(summary.balance)
+    print(f"paperbroker reset: {settings.db} holds no orders, executions or positions; balance {balance}")
     return 0
 
 
@@ -109,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument("--log-level", default="info")
     mock.set_defaults(run=_mock)
 
+    reset = commands.add_parser(
+        "reset", help="delete every order, execution and position; the account starts again with its cash"
+    )
+    _add_setting_flags(reset, ("db", "starting_cash", "currency", "account_name"))
+    reset.set_defaults(run=_reset)
+
     codegen = commands.add_parser("codegen", help="generate the spec's TypeScript client (needs Node.js)")
     codegen.add_argument(
         "--out", help="output folder (default tools/frontend/generated in a checkout, else ./generated)"
@@ -128,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.run(args)
-    except SettingError as error:
+    except (SettingError, IncompatibleDatabase) as error:
         print(f"paperbroker {args.command}: {error}", file=sys.stderr)
         return 2
     return result

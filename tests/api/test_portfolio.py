@@ -85,3 +85,115 @@ def test_a_bid_above_the_ask_is_a_422(client: TestClient) -> None:
 
 def test_unknown_query_parameters_are_a_400(client: TestClient) -> None:
     assert client.get("/broker/orders", params={"colour": "red"}).status_code == 400
+
+
+# Closing, reversing and protecting positions, as a TradingView terminal does.
+
+
+def test_close_position_whole_or_partly_at_the_market(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    partly = client.post("/broker/positions/AAPL/close", json={"amount": 4})
+    assert partly.status_code == 201
+    assert (partly.json()["side"], partly.json()["qty"], partly.json()["status"]) == (-1, 4, 2)
+    assert client.get("/broker/positions").json()[0]["qty"] == 6
+    whole = client.post("/broker/positions/AAPL/close")
+    assert (whole.status_code, whole.json()["qty"]) == (201, 6)
+    assert client.get("/broker/positions").json() == []
+
+
+def test_closing_more_than_held_or_an_unknown_position_is_refused(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    too_much = client.post("/broker/positions/AAPL/close", json={"amount": 11})
+    assert too_much.status_code == 422
+    assert too_much.json()["detail"] == "The amount 11 is more than the position's 10."
+    assert client.post("/broker/positions/MSFT/close").status_code == 404
+    assert client.post("/broker/positions/MSFT/reverse").status_code == 404
+
+
+def test_reverse_turns_a_long_into_a_short_of_the_same_size(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    reversing = client.post("/broker/positions/AAPL/reverse")
+    assert (reversing.status_code, reversing.json()["qty"], reversing.json()["side"]) == (201, 20, -1)
+    [position] = client.get("/broker/positions").json()
+    assert (position["qty"], position["side"], position["avgPrice"]) == (10, -1, 99)
+
+
+def test_position_brackets_are_set_changed_and_removed(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    response = client.put("/broker/positions/AAPL/brackets", json={"takeProfit": 120, "stopLoss": 90})
+    assert response.status_code == 200
+    assert (response.json()["takeProfit"], response.json()["stopLoss"]) == (120, 90)
+    legs = client.get("/broker/orders?status=6").json()
+    assert [(leg["type"], leg["side"], leg["qty"], leg["parentId"], leg["parentType"]) for leg in legs] == [
+        (1, -1, 10, "AAPL", 2),
+        (3, -1, 10, "AAPL", 2),
+    ]
+    removed = client.put("/broker/positions/AAPL/brackets", json={"takeProfit": None}).json()
+    assert "takeProfit" not in removed and removed["stopLoss"] == 90
+    crossed = client.put("/broker/positions/AAPL/brackets", json={"takeProfit": 80})
+    assert crossed.status_code == 422
+
+
+def test_position_brackets_follow_the_size_and_go_when_flat(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    client.put("/broker/positions/AAPL/brackets", json={"takeProfit": 120, "stopLoss": 90})
+    place(symbol="AAPL", type=2, side=1, qty=5)
+    assert {leg["qty"] for leg in client.get("/broker/orders?status=6").json()} == {15}
+    client.post("/broker/positions/AAPL/close")
+    assert client.get("/broker/orders?status=6").json() == []
+
+
+def test_an_orders_brackets_become_its_positions_when_it_fills(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10, takeProfit=120, stopLoss=90)
+    [position] = client.get("/broker/positions").json()
+    assert (position["takeProfit"], position["stopLoss"]) == (120, 90)
+    quote("AAPL", 120, 120.01)  # the take-profit fills; the stop-loss goes with the position
+    assert client.get("/broker/positions").json() == []
+    statuses = {
+        o["type"]: o["status"] for o in client.get("/broker/orders").json() if o.get("parentType") == 2
+    }
+    assert statuses == {1: 2, 3: 1}
+
+
+def test_a_trailing_stop_follows_the_bid_up_and_never_down(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 100.01)
+    place(symbol="AAPL", type=2, side=1, qty=1)
+    trailing = client.put("/broker/positions/AAPL/brackets", json={"trailingStopPips": 200}).json()
+    assert (trailing["stopLoss"], trailing["trailingStopPips"]) == (98, 200)  # 200 pips of 0.01 below the bid
+    quote("AAPL", 103, 103.01)
+    assert client.get("/broker/positions").json()[0]["stopLoss"] == 101
+    quote("AAPL", 102, 102.01)
+    assert client.get("/broker/positions").json()[0]["stopLoss"] == 101
+    quote("AAPL", 100.5, 100.51)
+    assert client.get("/broker/positions").json() == []
+    assert client.get("/broker/executions/AAPL").json()[-1]["price"] == 100.5
+
+
+def test_a_guaranteed_stop_fills_exactly_at_its_price_through_a_gap(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 100, 100.01)
+    place(symbol="AAPL", type=2, side=1, qty=1)
+    client.put("/broker/positions/AAPL/brackets", json={"guaranteedStop": 95})
+    quote("AAPL", 80, 80.01)
+    assert client.get("/broker/executions/AAPL").json()[-1]["price"] == 95

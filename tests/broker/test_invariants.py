@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperbroker.broker import Broker, BrokerConfig
+from paperbroker.broker import BracketChanges, Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, OrderChanges, OrderStatus, OrderType, ParentType, Side
 from paperbroker.engine.numbers import CONTEXT, ZERO
@@ -51,6 +51,10 @@ actions = st.one_of(
     st.tuples(st.just("quote"), quotes()),
     st.tuples(st.just("cancel"), st.integers(1, 30)),
     st.tuples(st.just("modify"), st.integers(1, 30), quantities),
+    st.tuples(st.just("protect"), st.sampled_from(SYMBOLS), prices, prices, st.booleans()),
+    st.tuples(st.just("close"), st.sampled_from(SYMBOLS)),
+    st.tuples(st.just("reverse"), st.sampled_from(SYMBOLS)),
+    st.tuples(st.just("cancel_all"), st.sampled_from(SYMBOLS), st.sampled_from([None, *Side])),
 )
 
 
@@ -69,8 +73,22 @@ def run_steps(store: Store, steps: list[tuple[Any, ...]]) -> tuple[Broker, list[
                 broker.set_quote(*step[1])
             elif step[0] == "cancel":
                 broker.cancel_order(str(step[1]))
-            else:
+            elif step[0] == "modify":
                 broker.modify_order(str(step[1]), OrderChanges(qty=step[2]))
+            elif step[0] == "protect":
+                _, symbol, take_profit, stop, trailing = step
+                if trailing:
+                    broker.edit_position_brackets(
+                        symbol, BracketChanges(take_profit, trailing_stop_pips=stop)
+                    )
+                else:
+                    broker.edit_position_brackets(symbol, BracketChanges(take_profit, stop))
+            elif step[0] == "close":
+                broker.close_position(step[1])
+            elif step[0] == "reverse":
+                broker.reverse_position(step[1])
+            else:
+                broker.cancel_orders(step[1], step[2])
         except BrokerError:
             pass  # unknown ids and final orders are refused; the books must still agree
     return broker, placed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,35 @@ def test_python_m_paperbroker_is_the_command() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout == f"paperbroker {__version__}\n"
+
+
+def test_reset_empties_the_store_the_settings_name(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from paperbroker.broker import Broker
+    from paperbroker.engine.model import NewOrder, OrderType, Side
+    from paperbroker.store.sqlite import SQLiteStore
+
+    db = tmp_path / "b.db"
+    broker = Broker(SQLiteStore(db))
+    broker.place_order(NewOrder("ZZZ", OrderType.Limit, Side.Buy, Decimal(1), limit_price=Decimal(5)))
+    result = run("reset", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout == f"paperbroker reset: {db} holds no orders, executions or positions; balance 100000\n"
+    )
+    assert Broker(SQLiteStore(db)).list_orders() == []
+
+
+def test_a_database_of_an_older_version_stops_serve_with_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE orders (qty REAL)")
+    result = run("serve", "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"paperbroker serve: {db} was written by an older paperbroker (float columns);"
+        " move it away to start afresh\n"
+    )
