@@ -96,7 +96,10 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
     """The service. Request and response validation are always on, with or without the fast path."""
     settings = settings or Settings.from_env()
     broker = broker or build_broker(settings)
-    market = RandomWalkMarket(settings.market_symbols, seed=settings.market_seed) if settings.market else None
+    market = None
+    if settings.market:
+        ticks = {symbol: broker.config.catalog.rules(symbol).min_tick for symbol in settings.market_symbols}
+        market = RandomWalkMarket(settings.market_symbols, seed=settings.market_seed, ticks=ticks)
 
     @contextlib.asynccontextmanager
     async def ticking() -> AsyncIterator[None]:

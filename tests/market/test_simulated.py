@@ -32,3 +32,16 @@ def test_the_walk_picks_up_from_a_price_set_by_hand() -> None:
     assert market.next_quotes({"AAPL": by_hand}, 1) == [
         Quote("AAPL", Decimal("0.1"), Decimal("0.1"), Decimal("0.1"), 1)
     ]
+
+
+def test_quotes_lie_on_each_symbols_tick() -> None:
+    market = RandomWalkMarket(
+        ["AAPL", "EURUSD"], seed=3, ticks={"AAPL": Decimal("0.01"), "EURUSD": Decimal("1E-5")}
+    )
+    quotes: dict[str, Quote] = {}
+    for now in range(30):
+        for quote in market.next_quotes(quotes, now):
+            quotes[quote.symbol] = quote
+            tick = Decimal("0.01") if quote.symbol == "AAPL" else Decimal("0.00001")
+            assert all(price % tick == 0 for price in (quote.bid, quote.ask, quote.last))
+            assert quote.bid <= quote.last <= quote.ask

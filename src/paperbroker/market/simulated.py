@@ -6,6 +6,7 @@ import math
 import random
 import zlib
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from paperbroker.engine.model import Quote
 from paperbroker.engine.numbers import to_decimal
@@ -16,7 +17,8 @@ class RandomWalkMarket:
 
     The same seed and the same sequence of calls give the same quotes; a symbol's walk continues from its
     current quote, so a price set by hand is where the walk picks up. The walk is float arithmetic; each
-    quote it makes is rounded to 6 decimals and handed to the engine as that exact Decimal.
+    quote it makes lies on the symbol's price tick (`ticks`, default 0.000001): the bid rounded down, the
+    ask up, so a trader who places a limit at the quote meets the instrument's tick rule.
     """
 
     def __init__(
@@ -26,8 +28,10 @@ class RandomWalkMarket:
         volatility: float = 0.001,
         spread: float = 0.0002,
         start_price: float = 100.0,
+        ticks: Mapping[str, Decimal] | None = None,
     ) -> None:
         self.symbols = tuple(symbols)
+        self.ticks = dict(ticks or {})
         self.volatility = volatility
         self.spread = spread
         self.start_price = start_price
@@ -52,5 +56,16 @@ class RandomWalkMarket:
     def _quote(self, symbol: str, mid: float, now: int) -> Quote:
         mid = min(max(mid, 0.01), 1e8)
         half = mid * self.spread / 2
-        bid, ask, last = (to_decimal(round(price, 6)) for price in (mid - half, mid + half, mid))
-        return Quote(symbol, bid, ask, last, now)
+        tick = self.ticks.get(symbol, DEFAULT_TICK)
+        bid = _on_tick(mid - half, tick, ROUND_FLOOR)
+        ask = max(_on_tick(mid + half, tick, ROUND_CEILING), bid)
+        last = _on_tick(mid, tick, ROUND_HALF_EVEN)
+        return Quote(symbol, bid, ask, min(max(last, bid), ask), now)
+
+
+DEFAULT_TICK = Decimal("0.000001")
+
+
+def _on_tick(price: float, tick: Decimal, rounding: str) -> Decimal:
+    steps = (to_decimal(round(price, 9)) / tick).to_integral_value(rounding=rounding)
+    return max(steps, Decimal(1)) * tick
