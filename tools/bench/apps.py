@@ -69,7 +69,7 @@ def _new_order(pre: models.PreOrder1 | models.PreOrder2 | models.PreOrder3 | mod
         take_profit=_price(pre.takeProfit),
         stop_loss=_price(pre.stopLoss),
         stop_type=None if pre.stopType is None else StopType(int(pre.stopType)),
-        duration=None if pre.duration is None else Duration(pre.duration.type, pre.duration.datetime),
+        duration=None if pre.duration is None else Duration(pre.duration.type.value, pre.duration.datetime),
     )
 
 
