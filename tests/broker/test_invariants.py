@@ -115,6 +115,7 @@ def test_books_agree_with_the_executions(steps: list[tuple[Any, ...]]) -> None:
     # most one pending take-profit and one pending stop-loss, on the other side and for its whole size;
     # a flat symbol has none.
     every = broker.list_orders()
+    assert all((order.parent_id is None) == (order.parent_type is None) for order in every)
     assert not [o for o in every if o.parent_type is ParentType.Order and o.status is OrderStatus.Filled]
     for symbol in SYMBOLS:
         legs = [o for o in every if o.parent_type is ParentType.Position and o.parent_id == symbol]
