@@ -20,7 +20,7 @@ from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
 from tests.frontend.servers import running
 
 FRONTEND = frontend_dir()
-CASES = 8  # the cases of tools/frontend/test/broker.test.ts
+CASES = 17  # the cases of tools/frontend/test/broker.test.ts
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,5 +93,5 @@ def test_contract_drift_breaks_the_adapter_build() -> None:
         ["node", "scripts/drift.mjs"], cwd=FRONTEND, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "drift: 8 passed, 0 failed" in result.stdout, result.stdout
-    assert result.stdout.count("fails to compile (expected: fails to compile)") == 5
+    assert "drift: 13 passed, 0 failed" in result.stdout, result.stdout
+    assert result.stdout.count("fails to compile (expected: fails to compile)") == 9

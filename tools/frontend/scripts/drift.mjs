@@ -44,6 +44,17 @@ function changeEnumValue(doc, name, from, to) {
   if (target.example === from) target.example = to;
 }
 
+function makeNotNullable(doc, name, field) {
+  const target = schema(doc, name);
+  const property = target.properties?.[field];
+  const ref = property?.$ref;
+  const referenced = ref === undefined ? undefined : schema(doc, ref.split("/").pop());
+  const nullable = property?.nullable === true || referenced?.nullable === true;
+  if (!nullable) throw new Error(`${name}.${field} is not nullable in the spec`);
+  target.properties[field] = { type: "number", minimum: 0.000000001, maximum: 1000000000 };
+  delete target.example;
+}
+
 function addOptional(doc, name, field, definition) {
   const target = schema(doc, name);
   if (target.properties[field]) throw new Error(`${name}.${field} already exists`);
@@ -79,8 +90,33 @@ const cases = [
     compiles: false,
   },
   {
+    name: "a required response field removed (AccountInfo.currencySign)",
+    change: (doc) => removeRequired(doc, "AccountInfo", "currencySign"),
+    compiles: false,
+  },
+  {
+    name: "a required response field renamed (InstrumentInfo.minTick -> tickSize)",
+    change: (doc) => renameRequired(doc, "InstrumentInfo", "minTick", "tickSize"),
+    compiles: false,
+  },
+  {
+    name: "an enum value changed (StopType TrailingStop 1 -> 3)",
+    change: (doc) => changeEnumValue(doc, "StopType", 1, 3),
+    compiles: false,
+  },
+  {
+    name: "a request field no longer nullable (Brackets.stopLoss: null stops removing the bracket)",
+    change: (doc) => makeNotNullable(doc, "Brackets", "stopLoss"),
+    compiles: false,
+  },
+  {
     name: "a new optional response field (PlacedOrder.comment)",
     change: (doc) => addOptional(doc, "PlacedOrder", "comment", { type: "string" }),
+    compiles: true,
+  },
+  {
+    name: "a new optional response field (Position.openTime)",
+    change: (doc) => addOptional(doc, "Position", "openTime", { $ref: "#/components/schemas/TimestampMs" }),
     compiles: true,
   },
   {

@@ -5,15 +5,22 @@
 import {
   createBrokerClient,
   type AccountInfo as ApiAccountInfo,
+  type Brackets as ApiBrackets,
   type BrokerClient,
+  type CustomInputFieldsValues as ApiCustomFields,
   type Execution as ApiExecution,
-  type OrderModification as ApiOrderModification,
+  type InstrumentInfo as ApiInstrumentInfo,
+  type ModifiedOrder as ApiModifiedOrder,
+  type OrderCancellation as ApiOrderCancellation,
+  type OrderPreviewResult as ApiOrderPreviewResult,
   type OrderStatus as ApiOrderStatus,
   type OrderType as ApiOrderType,
+  type ParentType as ApiParentType,
   type PlacedOrder as ApiPlacedOrder,
   type Position as ApiPosition,
   type PreOrder as ApiPreOrder,
   type Side as ApiSide,
+  type StopType as ApiStopType,
 } from "@generated/client";
 
 // The frontend's own model, in TradingView's Broker API terms. It does not change when the contract does.
@@ -39,6 +46,21 @@ export enum OrderStatus {
   Working = 6,
 }
 
+export enum StopType {
+  StopLoss = 0,
+  TrailingStop = 1,
+  GuaranteedStop = 2,
+}
+
+export enum ParentType {
+  Order = 1,
+  Position = 2,
+  Trade = 3,
+}
+
+/** Values of the order ticket's custom fields: text, a checkbox, or text with a checkbox. */
+export type CustomFields = Record<string, string | boolean | { text: string; checked: boolean }>;
+
 export interface PreOrder {
   symbol: string;
   type: OrderType;
@@ -46,6 +68,12 @@ export interface PreOrder {
   qty: number;
   limitPrice?: number;
   stopPrice?: number;
+  takeProfit?: number;
+  stopLoss?: number;
+  guaranteedStop?: number;
+  trailingStopPips?: number;
+  stopType?: StopType;
+  customFields?: CustomFields;
 }
 
 export interface Order {
@@ -59,6 +87,15 @@ export interface Order {
   avgPrice?: number;
   limitPrice?: number;
   stopPrice?: number;
+  takeProfit?: number;
+  stopLoss?: number;
+  guaranteedStop?: number;
+  trailingStopPips?: number;
+  stopType?: StopType;
+  customFields?: CustomFields;
+  /** The order (parentType Order) or position (parentType Position) this bracket protects. */
+  parentId?: string;
+  parentType?: ParentType;
   updateTime?: number;
   message?: string;
 }
@@ -69,7 +106,22 @@ export interface Position {
   qty: number;
   side: Side;
   avgPrice: number;
+  takeProfit?: number;
+  stopLoss?: number;
+  guaranteedStop?: number;
+  trailingStopPips?: number;
 }
+
+/** A position's brackets to change: a field left out keeps that bracket, null removes it. */
+export interface Brackets {
+  takeProfit?: number | null;
+  stopLoss?: number | null;
+  guaranteedStop?: number | null;
+  trailingStopPips?: number | null;
+}
+
+/** Which orders cancelOrders cancels: the pending ones of a symbol (and side), or these ids. */
+export type OrderCancellation = { symbol: string; side?: Side } | { orderIds: string[] };
 
 export interface Execution {
   symbol: string;
@@ -85,10 +137,38 @@ export interface AccountInfo {
   id: string;
   name: string;
   currency: string;
+  currencySign: string;
   balance: number;
   equity: number;
   realizedPnl: number;
   unrealizedPnl: number;
+}
+
+export interface OrderPreviewSection {
+  header?: string;
+  rows: { title: string; value: string }[];
+}
+
+export interface OrderPreviewResult {
+  sections: OrderPreviewSection[];
+  /** Present when the order breaks no rule: pass it to placeOrder. */
+  confirmId?: string;
+  warnings?: string[];
+  errors?: string[];
+}
+
+/** An instrument's trading rules (TradingView's InstrumentInfo), with the symbol it describes. */
+export interface InstrumentInfo {
+  symbol: string;
+  description: string;
+  type: string;
+  currency: string;
+  qty: { min: number; max: number; step: number; default?: number };
+  minTick: number;
+  pipSize: number;
+  pipValue: number;
+  marginRate: number;
+  allowedDurations: string[];
 }
 
 /** What the backend said when it refused: its RFC 7807 problem, or the bare status when it sent none. */
@@ -103,13 +183,21 @@ export type Result<T> =
   | { ok: false; status: number; data: undefined; error: BrokerProblem };
 
 export interface BrokerApi {
-  placeOrder(order: PreOrder): Promise<Result<{ orderId: string }>>;
+  placeOrder(order: PreOrder, confirmId?: string): Promise<Result<{ orderId: string }>>;
+  previewOrder(order: PreOrder): Promise<Result<OrderPreviewResult>>;
   modifyOrder(order: Order): Promise<Result<Order>>;
   cancelOrder(orderId: string): Promise<Result<Order>>;
+  cancelOrders(which: OrderCancellation): Promise<Result<Order[]>>;
   getOrders(): Promise<Result<Order[]>>;
+  getOrdersHistory(limit?: number): Promise<Result<Order[]>>;
   getPositions(): Promise<Result<Position[]>>;
+  closePosition(positionId: string, amount?: number): Promise<Result<Order>>;
+  reversePosition(positionId: string): Promise<Result<Order>>;
+  editPositionBrackets(positionId: string, brackets: Brackets): Promise<Result<Position>>;
   getExecutions(symbol: string): Promise<Result<Execution[]>>;
   getAccountInfo(): Promise<Result<AccountInfo>>;
+  symbolInfo(symbol: string): Promise<Result<InstrumentInfo>>;
+  getSymbols(search?: string): Promise<Result<InstrumentInfo[]>>;
 }
 
 // Enum tables. Keyed by the generated unions, so a value added, removed or renumbered in the spec is a
@@ -140,7 +228,40 @@ const statusFromApi: Record<ApiOrderStatus, OrderStatus> = {
   6: OrderStatus.Working,
 };
 
+const stopTypeToApi: Record<StopType, ApiStopType> = {
+  [StopType.StopLoss]: 0,
+  [StopType.TrailingStop]: 1,
+  [StopType.GuaranteedStop]: 2,
+};
+const stopTypeFromApi: Record<ApiStopType, StopType> = {
+  0: StopType.StopLoss,
+  1: StopType.TrailingStop,
+  2: StopType.GuaranteedStop,
+};
+
+const parentTypeFromApi: Record<ApiParentType, ParentType> = {
+  1: ParentType.Order,
+  2: ParentType.Position,
+  3: ParentType.Trade,
+};
+
 // Mappings, one field at a time: a renamed or removed field cannot slip through a spread or a cast.
+
+function toApiCustomFields(fields: CustomFields): ApiCustomFields {
+  const api: ApiCustomFields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    api[name] = typeof value === "object" ? { text: value.text, checked: value.checked } : value;
+  }
+  return api;
+}
+
+function fromApiCustomFields(fields: ApiCustomFields): CustomFields {
+  const custom: CustomFields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    custom[name] = typeof value === "object" ? { text: value.text, checked: value.checked } : value;
+  }
+  return custom;
+}
 
 export function toApiPreOrder(order: PreOrder): ApiPreOrder {
   const api: ApiPreOrder = {
@@ -151,14 +272,55 @@ export function toApiPreOrder(order: PreOrder): ApiPreOrder {
   };
   if (order.limitPrice !== undefined) api.limitPrice = order.limitPrice;
   if (order.stopPrice !== undefined) api.stopPrice = order.stopPrice;
+  if (order.takeProfit !== undefined) api.takeProfit = order.takeProfit;
+  if (order.stopLoss !== undefined) api.stopLoss = order.stopLoss;
+  if (order.guaranteedStop !== undefined) api.guaranteedStop = order.guaranteedStop;
+  if (order.trailingStopPips !== undefined) api.trailingStopPips = order.trailingStopPips;
+  if (order.stopType !== undefined) api.stopType = stopTypeToApi[order.stopType];
+  if (order.customFields !== undefined) api.customFields = toApiCustomFields(order.customFields);
   return api;
 }
 
-export function toApiModification(order: Order): ApiOrderModification {
-  const api: ApiOrderModification = { qty: order.qty };
+/**
+ * The whole order as the frontend holds it, as TradingView's modifyOrder hands it over: its identity (which
+ * the broker checks), what it asks for, and its brackets, where one the order does not carry is sent as
+ * null (removed). Fields the broker owns (status, fills, parent, message) are its own and are not sent.
+ */
+export function toApiModifiedOrder(order: Order): ApiModifiedOrder {
+  const api: ApiModifiedOrder = {
+    id: order.id,
+    symbol: order.symbol,
+    type: typeToApi[order.type],
+    side: sideToApi[order.side],
+    qty: order.qty,
+    takeProfit: order.takeProfit ?? null,
+    stopLoss: order.stopLoss ?? null,
+    guaranteedStop: order.guaranteedStop ?? null,
+    trailingStopPips: order.trailingStopPips ?? null,
+  };
   if (order.limitPrice !== undefined) api.limitPrice = order.limitPrice;
   if (order.stopPrice !== undefined) api.stopPrice = order.stopPrice;
+  // A stop's kind means nothing without the stop: a bracket removed takes its kind with it.
+  const hasStop =
+    order.stopLoss !== undefined || order.guaranteedStop !== undefined || order.trailingStopPips !== undefined;
+  if (order.stopType !== undefined && hasStop) api.stopType = stopTypeToApi[order.stopType];
+  if (order.customFields !== undefined) api.customFields = toApiCustomFields(order.customFields);
   return api;
+}
+
+export function toApiBrackets(brackets: Brackets): ApiBrackets {
+  const api: ApiBrackets = {};
+  if (brackets.takeProfit !== undefined) api.takeProfit = brackets.takeProfit;
+  if (brackets.stopLoss !== undefined) api.stopLoss = brackets.stopLoss;
+  if (brackets.guaranteedStop !== undefined) api.guaranteedStop = brackets.guaranteedStop;
+  if (brackets.trailingStopPips !== undefined) api.trailingStopPips = brackets.trailingStopPips;
+  return api;
+}
+
+export function toApiOrderCancellation(which: OrderCancellation): ApiOrderCancellation {
+  if ("orderIds" in which) return { orderIds: [...which.orderIds] };
+  if (which.side === undefined) return { symbol: which.symbol };
+  return { symbol: which.symbol, side: sideToApi[which.side] };
 }
 
 export function fromApiOrder(order: ApiPlacedOrder): Order {
@@ -173,6 +335,14 @@ export function fromApiOrder(order: ApiPlacedOrder): Order {
     avgPrice: order.avgPrice,
     limitPrice: order.limitPrice,
     stopPrice: order.stopPrice,
+    takeProfit: order.takeProfit,
+    stopLoss: order.stopLoss,
+    guaranteedStop: order.guaranteedStop,
+    trailingStopPips: order.trailingStopPips,
+    stopType: order.stopType === undefined ? undefined : stopTypeFromApi[order.stopType],
+    customFields: order.customFields === undefined ? undefined : fromApiCustomFields(order.customFields),
+    parentId: order.parentId,
+    parentType: order.parentType === undefined ? undefined : parentTypeFromApi[order.parentType],
     updateTime: order.updateTime,
     message: order.message?.text,
   };
@@ -185,6 +355,10 @@ export function fromApiPosition(position: ApiPosition): Position {
     qty: position.qty,
     side: sideFromApi[position.side],
     avgPrice: position.avgPrice,
+    takeProfit: position.takeProfit,
+    stopLoss: position.stopLoss,
+    guaranteedStop: position.guaranteedStop,
+    trailingStopPips: position.trailingStopPips,
   };
 }
 
@@ -205,10 +379,38 @@ export function fromApiAccountInfo(account: ApiAccountInfo): AccountInfo {
     id: account.id,
     name: account.name,
     currency: account.currency,
+    currencySign: account.currencySign,
     balance: account.balance,
     equity: account.equity,
     realizedPnl: account.realizedPnl,
     unrealizedPnl: account.unrealizedPnl,
+  };
+}
+
+export function fromApiOrderPreview(preview: ApiOrderPreviewResult): OrderPreviewResult {
+  return {
+    sections: preview.sections.map((section) => ({
+      header: section.header,
+      rows: section.rows.map((row) => ({ title: row.title, value: row.value })),
+    })),
+    confirmId: preview.confirmId,
+    warnings: preview.warnings === undefined ? undefined : [...preview.warnings],
+    errors: preview.errors === undefined ? undefined : [...preview.errors],
+  };
+}
+
+export function fromApiInstrumentInfo(info: ApiInstrumentInfo): InstrumentInfo {
+  return {
+    symbol: info.symbol,
+    description: info.description,
+    type: info.type,
+    currency: info.currency,
+    qty: { min: info.qty.min, max: info.qty.max, step: info.qty.step, default: info.qty.default },
+    minTick: info.minTick,
+    pipSize: info.pipSize,
+    pipValue: info.pipValue,
+    marginRate: info.marginRate,
+    allowedDurations: [...info.allowedDurations],
   };
 }
 
@@ -241,17 +443,26 @@ export class HttpBroker implements BrokerApi {
     this.client = createBrokerClient(baseUrl);
   }
 
-  placeOrder(order: PreOrder): Promise<Result<{ orderId: string }>> {
-    return settle(this.client.POST("/broker/orders", { body: toApiPreOrder(order) }), (placed) => ({
-      orderId: placed.orderId,
-    }));
+  /** Places the order; `confirmId` is the one previewOrder gave for this very order. */
+  placeOrder(order: PreOrder, confirmId?: string): Promise<Result<{ orderId: string }>> {
+    return settle(
+      this.client.POST("/broker/orders", {
+        params: { query: confirmId === undefined ? {} : { confirmId } },
+        body: toApiPreOrder(order),
+      }),
+      (placed) => ({ orderId: placed.orderId }),
+    );
+  }
+
+  previewOrder(order: PreOrder): Promise<Result<OrderPreviewResult>> {
+    return settle(this.client.POST("/broker/order-previews", { body: toApiPreOrder(order) }), fromApiOrderPreview);
   }
 
   modifyOrder(order: Order): Promise<Result<Order>> {
     return settle(
       this.client.PUT("/broker/orders/{orderId}", {
         params: { path: { orderId: order.id } },
-        body: toApiModification(order),
+        body: toApiModifiedOrder(order),
       }),
       fromApiOrder,
     );
@@ -264,12 +475,58 @@ export class HttpBroker implements BrokerApi {
     );
   }
 
+  /** Cancels, at once, the pending orders of a symbol (of one side if given) or the orders named. */
+  cancelOrders(which: OrderCancellation): Promise<Result<Order[]>> {
+    return settle(
+      this.client.POST("/broker/order-cancellations", { body: toApiOrderCancellation(which) }),
+      (orders) => orders.map(fromApiOrder),
+    );
+  }
+
   getOrders(): Promise<Result<Order[]>> {
     return settle(this.client.GET("/broker/orders"), (orders) => orders.map(fromApiOrder));
   }
 
+  /** Filled, canceled and rejected orders, the most recently changed first (at most `limit`). */
+  getOrdersHistory(limit?: number): Promise<Result<Order[]>> {
+    return settle(
+      this.client.GET("/broker/orders-history", { params: { query: limit === undefined ? {} : { limit } } }),
+      (orders) => orders.map(fromApiOrder),
+    );
+  }
+
   getPositions(): Promise<Result<Position[]>> {
     return settle(this.client.GET("/broker/positions"), (positions) => positions.map(fromApiPosition));
+  }
+
+  /** Closes the position at the market, all of it or `amount`; resolves to the closing order. */
+  closePosition(positionId: string, amount?: number): Promise<Result<Order>> {
+    return settle(
+      this.client.POST("/broker/positions/{positionId}/close", {
+        params: { path: { positionId } },
+        body: amount === undefined ? {} : { amount },
+      }),
+      fromApiOrder,
+    );
+  }
+
+  /** Turns the position around at the market; resolves to the reversing order. */
+  reversePosition(positionId: string): Promise<Result<Order>> {
+    return settle(
+      this.client.POST("/broker/positions/{positionId}/reverse", { params: { path: { positionId } } }),
+      fromApiOrder,
+    );
+  }
+
+  /** Sets, changes or (with null) removes the position's take-profit and stop-loss. */
+  editPositionBrackets(positionId: string, brackets: Brackets): Promise<Result<Position>> {
+    return settle(
+      this.client.PUT("/broker/positions/{positionId}/brackets", {
+        params: { path: { positionId } },
+        body: toApiBrackets(brackets),
+      }),
+      fromApiPosition,
+    );
   }
 
   getExecutions(symbol: string): Promise<Result<Execution[]>> {
@@ -281,5 +538,21 @@ export class HttpBroker implements BrokerApi {
 
   getAccountInfo(): Promise<Result<AccountInfo>> {
     return settle(this.client.GET("/broker/account"), fromApiAccountInfo);
+  }
+
+  /** The instrument's rules; a 404 when the broker neither lists nor quotes the symbol (not tradable). */
+  symbolInfo(symbol: string): Promise<Result<InstrumentInfo>> {
+    return settle(
+      this.client.GET("/broker/symbols/{symbol}", { params: { path: { symbol } } }),
+      fromApiInstrumentInfo,
+    );
+  }
+
+  /** The instruments the broker trades, those whose symbol or description contains `search` if given. */
+  getSymbols(search?: string): Promise<Result<InstrumentInfo[]>> {
+    return settle(
+      this.client.GET("/broker/symbols", { params: { query: search === undefined ? {} : { search } } }),
+      (instruments) => instruments.map(fromApiInstrumentInfo),
+    );
   }
 }
