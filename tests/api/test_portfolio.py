@@ -197,3 +197,17 @@ def test_a_guaranteed_stop_fills_exactly_at_its_price_through_a_gap(
     client.put("/broker/positions/AAPL/brackets", json={"guaranteedStop": 95})
     quote("AAPL", 80, 80.01)
     assert client.get("/broker/executions/AAPL").json()[-1]["price"] == 95
+
+
+def test_brackets_already_reached_by_the_market_are_refused(
+    client: TestClient, place: Place, quote: SetQuote
+) -> None:
+    quote("AAPL", 99, 100)
+    place(symbol="AAPL", type=2, side=1, qty=10)
+    low_profit = client.put("/broker/positions/AAPL/brackets", json={"takeProfit": 98})
+    assert low_profit.status_code == 422
+    assert low_profit.json()["detail"] == "A long's takeProfit must be above the market (bid 99)."
+    high_stop = client.put("/broker/positions/AAPL/brackets", json={"stopLoss": 99})
+    assert high_stop.json()["detail"] == "A long's stopLoss must be below the market (bid 99)."
+    assert client.get("/broker/orders?status=6").json() == []
+    assert client.get("/broker/positions").json()[0]["qty"] == 10

@@ -86,6 +86,23 @@ def check_protection(protected: Side, protection: Protection) -> None:
         raise UnacceptableRequest("A short's takeProfit must be below its stopLoss.")
 
 
+def check_against_market(protected: Side, protection: Protection, quote: Quote | None) -> None:
+    """A position's brackets wait for the market: a take-profit beyond the price that would close it now,
+    a stop-loss short of it. One already reached would fill at once; that is closing, not protecting."""
+    if quote is None:
+        return
+    long = protected is Side.Buy
+    closing = quote.price_to(Side(-protected))
+    name, market = (
+        ("long", f"the market (bid {closing})") if long else ("short", f"the market (ask {closing})")
+    )
+    take_profit, stop_loss = protection.take_profit, protection.stop_loss
+    if take_profit is not None and (take_profit <= closing if long else take_profit >= closing):
+        raise UnacceptableRequest(f"A {name}'s takeProfit must be {'above' if long else 'below'} {market}.")
+    if stop_loss is not None and (stop_loss >= closing if long else stop_loss <= closing):
+        raise UnacceptableRequest(f"A {name}'s stopLoss must be {'below' if long else 'above'} {market}.")
+
+
 def protection_of_order(order: Order) -> Protection:
     """The protection an order asked for (its own bracket fields)."""
     if order.stop_type is StopType.GuaranteedStop:
