@@ -289,6 +289,7 @@ class Broker:
                 None,
             )
             brackets.check_protection(position.side, wanted)
+            brackets.check_against_market(position.side, wanted, ledger.get_quote(symbol))
             template = brackets.position_legs_template(position, now)
             written = brackets.reconcile(legs, wanted, template, ledger.next_order_id, now)
             quote = ledger.get_quote(symbol)
