@@ -23,6 +23,7 @@ from paperbroker.edges import AllowHeader, BodySizeLimit, ControlCharacterGuard,
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.instruments import Catalog
 from paperbroker.engine.numbers import to_decimal
+from paperbroker.events.feed import EventFeed
 from paperbroker.fastpath import fast_app
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
@@ -116,16 +117,22 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
                 await ticker
             lock.release()
 
+    feed = EventFeed(broker.store, retention=settings.event_retention, heartbeat=settings.event_heartbeat)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         with startup_objects_frozen():
             async with ticking():
-                yield
+                feed.start()  # prunes the outbox even while nobody listens
+                try:
+                    yield
+                finally:
+                    await feed.stop()
 
     app = (fast_app if settings.fastpath else AsyncApp)(__name__, lifespan=lifespan)
     app.add_api(
         spec_path(),
-        resolver=_resolver(bind_handlers(broker)),
+        resolver=_resolver(bind_handlers(broker, feed)),
         validate_responses=True,
         strict_validation=True,
         pythonic_params=True,

@@ -1,7 +1,8 @@
 """The service layer: each use case is one store transaction around pure engine steps.
 
 The broker loads what a use case needs, asks the engine (orders, brackets, durations, matching, positions,
-instrument rules) and writes the result; it decides no rule itself.
+instrument rules) and writes the result; it decides no rule itself. Every write transaction is `recording`:
+its changes also land in the events outbox, in the same transaction (events/record.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from paperbroker.engine.model import (
 from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
 from paperbroker.engine.preview import Preview, order_key, preview
+from paperbroker.events.record import recording
 from paperbroker.store.base import Ledger, Store
 
 Clock = Callable[[], int]
@@ -97,7 +99,7 @@ class Broker:
         self.store = store
         self.config = config or BrokerConfig()
         self.clock = clock
-        with store.transaction() as ledger:
+        with recording(store) as ledger:
             if ledger.get_account() is None:
                 ledger.put_account(self._opening_account())
 
@@ -107,7 +109,7 @@ class Broker:
         instrument = self._check_new_order(new)
         now = self.clock()
         expires_at = durations.expires_at(new.duration, now, self.config.session_close)
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, now)
             self._confirm(ledger, new, confirm_id, now)
             return self._place(ledger, new, instrument, now, expires_at)
@@ -117,7 +119,7 @@ class Broker:
         instrument = self.config.catalog.rules(new.symbol)
         now = self.clock()
         problems = self._problems(new, instrument, now)
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             quote = ledger.get_quote(new.symbol)
             summary = self._summary(ledger)
             result = preview(
@@ -138,7 +140,7 @@ class Broker:
 
     def modify_order(self, order_id: str, changes: OrderChanges) -> Order:
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, now)
             order = self._existing(ledger, order_id)
             instrument = self.config.catalog.rules(order.symbol)
@@ -169,7 +171,7 @@ class Broker:
 
     def cancel_order(self, order_id: str) -> Order:
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             return self._cancel(ledger, self._existing(ledger, order_id), now)[0]
 
     def cancel_orders(
@@ -177,7 +179,7 @@ class Broker:
     ) -> list[Order]:
         """Cancel every pending order of a symbol (and side), or the orders named; one transaction."""
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             if order_ids:
                 chosen = [self._existing(ledger, order_id) for order_id in dict.fromkeys(order_ids)]
             else:
@@ -194,7 +196,7 @@ class Broker:
     def expire_orders(self) -> list[Order]:
         """Cancel the working orders whose duration has ended; the clock task calls this every interval."""
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             return self._expire_due(ledger, now)
 
     def get_order(self, order_id: str) -> Order:
@@ -231,7 +233,7 @@ class Broker:
     def close_position(self, symbol: str, amount: Quantity | None = None) -> Order:
         """A market order against the position, for all of it or `amount`."""
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             size = CONTEXT.copy_abs(position.qty)
@@ -248,7 +250,7 @@ class Broker:
     def reverse_position(self, symbol: str) -> Order:
         """One market order for twice the position, on the other side; its brackets go first."""
         now = self.clock()
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             qty = CONTEXT.multiply(CONTEXT.copy_abs(position.qty), 2)
@@ -273,7 +275,7 @@ class Broker:
                 guaranteedStop=changes.guaranteed_stop,
             ),
         )
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             legs = ledger.children_of(symbol, ParentType.Position)
@@ -305,7 +307,7 @@ class Broker:
 
     def reset(self) -> accounting.AccountSummary:
         """Back to the starting state: no orders, executions, positions or previews; starting cash."""
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             ledger.clear_trading()
             ledger.put_account(self._opening_account())
             return self._summary(ledger)
@@ -341,14 +343,14 @@ class Broker:
         if last is None:
             last = CONTEXT.divide(CONTEXT.add(bid, ask), 2)
         quote = Quote(symbol, bid, ask, last, self.clock())
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, quote.time)
             self._apply_quote(ledger, quote)
         return quote
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
         """Apply several quotes at once (one tick of a simulated market) in one transaction."""
-        with self.store.transaction() as ledger:
+        with recording(self.store) as ledger:
             self._expire_due(ledger, self.clock())
             for quote in quotes:
                 self._apply_quote(ledger, quote)

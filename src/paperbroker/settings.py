@@ -145,6 +145,12 @@ class Settings:
     require_preview: bool = setting(
         False, BOOLEAN, "refuse orders placed without a confirmId from previewOrder"
     )
+    event_retention: int = setting(
+        100_000, COUNT, "events the stream keeps for clients resuming with Last-Event-ID; older are pruned"
+    )
+    event_heartbeat: float = setting(
+        15.0, SECONDS, "seconds between `: keep-alive` comments on an idle stream"
+    )
     fastpath: bool = setting(
         True, BOOLEAN, "serve through paperbroker.fastpath; false serves stock Connexion (same validators)"
     )

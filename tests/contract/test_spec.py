@@ -8,6 +8,8 @@ import yaml
 from openapi_spec_validator import validate
 
 from paperbroker.contract import spec_path
+from paperbroker.events.record import EVENT_KINDS
+from tests.events.sse import events, payload
 
 SPEC: dict[str, Any] = yaml.safe_load(spec_path().read_text())
 OPERATIONS = [
@@ -42,7 +44,7 @@ def test_operation_ids_are_the_contract() -> None:
         "placeOrder", "modifyOrder", "cancelOrder", "getOrder", "getOrders", "getPositions",
         "getExecutions", "getAccountInfo", "getQuotes", "setQuote", "symbolInfo", "getSymbols",
         "previewOrder", "cancelOrders", "getOrdersHistory", "closePosition", "reversePosition",
-        "editPositionBrackets", "resetAccount",
+        "editPositionBrackets", "resetAccount", "streamEvents",
     }  # fmt: skip
 
 
@@ -57,7 +59,11 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict[s
                 assert media_type == "application/problem+json"
             assert "example" in content or "examples" in content, f"{method} {path} {status} has no example"
             example = content.get("example")
-            if example is not None:
+            if media_type == "text/event-stream":  # the schema describes each event of the stream
+                for event in events(example.splitlines()):
+                    jsonschema.Draft4Validator(resolve(content["schema"])).validate(event)
+                    payload(event)
+            elif example is not None:
                 jsonschema.Draft4Validator(content["schema"]).validate(example)
 
 
@@ -66,6 +72,14 @@ def test_every_schema_has_an_example_that_it_accepts(name: str) -> None:
     schema = resolve(SPEC["components"]["schemas"][name])
     assert "example" in schema
     jsonschema.Draft4Validator(schema).validate(schema["example"])
+
+
+def test_every_stream_event_names_a_payload_schema_of_the_components() -> None:
+    x_events = SPEC["paths"]["/broker/events"]["get"]["x-events"]
+    assert set(x_events) == set(EVENT_KINDS)
+    assert set(x_events) == set(SPEC["components"]["schemas"]["StreamEvent"]["properties"]["event"]["enum"])
+    for ref in x_events.values():
+        assert ref["$ref"].removeprefix("#/components/schemas/") in SPEC["components"]["schemas"]
 
 
 def test_place_order_links_to_get_modify_and_cancel() -> None:

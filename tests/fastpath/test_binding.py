@@ -84,7 +84,7 @@ def _operations(app: Any) -> list[Any]:
 
 def test_each_operation_is_bound_once_at_start(client: TestClient) -> None:
     operations = _operations(client.app)
-    assert len(operations) == 19
+    assert len(operations) == 20
     assert all(isinstance(op, fastpath.BoundOperation) for op in operations)
 
 

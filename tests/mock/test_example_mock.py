@@ -69,6 +69,7 @@ REQUESTS: dict[str, tuple[str, str, Any]] = {
     "getSymbols": ("GET", "/broker/symbols?search=Z", None),
     "symbolInfo": ("GET", "/broker/symbols/ZZZ", None),
     "resetAccount": ("POST", "/sim/reset", None),
+    "streamEvents": ("GET", "/broker/events?symbols=ZZZ", None),
 }
 
 
@@ -92,6 +93,10 @@ def test_answers_the_spec_example_whatever_was_asked(operation_id: str, operatio
     with TestClient(create_example_app()) as client:
         response = client.request(method, f"/api/v1{path}", json=body)
     assert response.status_code == status
+    if operation_id == "streamEvents":  # the example stream: one event, then the end
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.text == example
+        return
     assert response.headers["content-type"] == "application/json"
     assert response.json() == example
 

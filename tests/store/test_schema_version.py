@@ -69,6 +69,16 @@ def test_a_sqlite_file_of_another_schema_version_is_refused(tmp_path: Path) -> N
         SQLiteStore(path)
 
 
+def test_a_sqlite_file_of_version_2_without_the_events_outbox_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "paperbroker.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE orders (seq INTEGER PRIMARY KEY)")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with pytest.raises(IncompatibleDatabase, match="has schema version 2; this paperbroker reads version 3"):
+        SQLiteStore(path)
+
+
 def test_a_postgresql_schema_of_the_float_schema_is_refused_and_left_as_it_was(
     pg_dsn: str, pg_schema: str
 ) -> None:

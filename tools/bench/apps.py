@@ -20,12 +20,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from paperbroker.api.orders import new_order
-from paperbroker.api.serialize import order_json
 from paperbroker.app import create_app
 from paperbroker.broker import Broker
 from paperbroker.contract import models
 from paperbroker.engine.model import Duration, NewOrder, OrderType, Side, StopType
 from paperbroker.engine.numbers import to_decimal
+from paperbroker.serialize import order_json
 from paperbroker.settings import Settings
 from paperbroker.store.sqlite import SQLiteStore
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from paperbroker.api import account, instruments, market, orders, portfolio
+from paperbroker.api import account, events, instruments, market, orders, portfolio
 from paperbroker.broker import Broker
+from paperbroker.events.feed import EventFeed
 
 HANDLERS: dict[str, Callable[..., Any]] = {
     "placeOrder": orders.place_order,
@@ -32,6 +33,12 @@ HANDLERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def bind_handlers(broker: Broker) -> dict[str, Callable[..., Any]]:
-    """Each handler takes the broker first; Connexion sees only the request parameters."""
-    return {operation_id: partial(handler, broker) for operation_id, handler in HANDLERS.items()}
+def bind_handlers(broker: Broker, feed: EventFeed | None = None) -> dict[str, Callable[..., Any]]:
+    """Each handler takes the broker first (streamEvents: the worker's event feed); Connexion sees only the
+    request parameters."""
+    if feed is None:
+        feed = EventFeed(broker.store, retention=100_000, heartbeat=15.0)
+    bound: dict[str, Callable[..., Any]] = {
+        operation_id: partial(handler, broker) for operation_id, handler in HANDLERS.items()
+    }
+    return bound | {"streamEvents": partial(events.stream_events, feed)}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from paperbroker.api.serialize import JsonResponse, account_json, respond
 from paperbroker.broker import Broker
+from paperbroker.serialize import JsonResponse, account_json, respond
 
 
 async def get_account_info(broker: Broker) -> JsonResponse:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from paperbroker.api.serialize import JsonResponse, instrument_json, respond
 from paperbroker.broker import Broker
+from paperbroker.serialize import JsonResponse, instrument_json, respond
 
 
 async def symbol_info(broker: Broker, symbol: str) -> JsonResponse:

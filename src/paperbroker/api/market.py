@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from paperbroker.api.serialize import JsonResponse, quote_json, respond
 from paperbroker.broker import Broker
 from paperbroker.engine.numbers import to_decimal
+from paperbroker.serialize import JsonResponse, quote_json, respond
 
 
 async def get_quotes(broker: Broker, symbols: list[str]) -> JsonResponse:

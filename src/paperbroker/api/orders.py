@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from paperbroker.api.serialize import JsonResponse, order_json, preview_json, respond
 from paperbroker.broker import Broker
 from paperbroker.engine.model import (
     KEEP,
@@ -24,6 +23,7 @@ from paperbroker.engine.model import (
     StopType,
 )
 from paperbroker.engine.numbers import to_decimal
+from paperbroker.serialize import JsonResponse, order_json, preview_json, respond
 
 IDENTITY_FIELDS = {"id": str, "symbol": str, "type": OrderType, "side": Side}
 

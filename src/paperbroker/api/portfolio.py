@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from paperbroker.api.orders import _nullable
-from paperbroker.api.serialize import JsonResponse, execution_json, order_json, position_json, respond
 from paperbroker.broker import BracketChanges, Broker
 from paperbroker.engine.numbers import to_decimal
+from paperbroker.serialize import JsonResponse, execution_json, order_json, position_json, respond
 
 
 async def get_positions(broker: Broker) -> JsonResponse:

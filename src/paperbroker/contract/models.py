@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
-from enum import IntEnum, StrEnum
 from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+from enum import IntEnum, StrEnum
+
+
+class Event(StrEnum):
+    order = "order"
+    execution = "execution"
+    position = "position"
+    account = "account"
+    quote = "quote"
+    resync = "resync"
+
+
+class StreamEvent(BaseModel):
+    id: Annotated[
+        str,
+        Field(
+            description="An event's id in the stream; ids only increase.",
+            examples=["41"],
+            pattern="^[0-9]{1,18}$",
+        ),
+    ]
+    event: Event
+    data: Annotated[str, Field(examples=['{"reason":"reset"}'])]
+
+
+class StreamResync(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    reason: Annotated[str, Field(examples=["reset"])]
 
 
 class Side(IntEnum):
@@ -1332,3 +1361,30 @@ class Problem(BaseModel):
         Field(examples=["Order 1 is Filled; only a Working order can be modified."]),
     ] = None
     instance: Annotated[str | None, Field(examples=["/api/v1/broker/orders/1"])] = None
+
+
+class PositionUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(examples=["AAPL"])]
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    qty: Annotated[
+        float,
+        Field(
+            description="Net quantity held; 0 when the position is closed.",
+            examples=[0],
+            ge=0.0,
+        ),
+    ]
+    side: Side
+    avgPrice: Annotated[float, Field(examples=[189.5], ge=1e-09)]

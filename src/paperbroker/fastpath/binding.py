@@ -17,6 +17,7 @@ from connexion.jsonifier import Jsonifier
 from connexion.operations import AbstractOperation
 from connexion.utils import inspect_function_arguments, is_json_mimetype
 from starlette.datastructures import QueryParams
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from paperbroker.validation import PARSED_BODY
@@ -35,7 +36,8 @@ class BoundOperation:
     parameters, the handler's signature and the body's content type, then wrap the result in a Starlette
     Response. Everything but the values depends on the operation alone, so it is settled here at start-up.
     Path and query values still go through Connexion's own URI parser and type casts; the body is the one
-    the request validator parsed and validated. Handlers return `(body, status, headers)` with a JSON body.
+    the request validator parsed and validated. Handlers return `(body, status, headers)` with a JSON body,
+    or a Starlette Response (a stream).
     """
 
     def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier, pythonic_params: bool) -> None:
@@ -90,7 +92,11 @@ class BoundOperation:
         return kwargs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body, status, headers = await self._fn(**self._kwargs(scope))
+        result = await self._fn(**self._kwargs(scope))
+        if isinstance(result, Response):  # a stream (streamEvents): it sends itself, as under Connexion
+            await result(scope, receive, send)
+            return
+        body, status, headers = result
         payload = self._dumps(body)
         if isinstance(payload, str):
             payload = payload.encode()

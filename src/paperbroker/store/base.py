@@ -96,6 +96,22 @@ class Ledger(Protocol):
         """Every symbol that has a quote, in order."""
         ...
 
+    def add_event(self, kind: str, data: str) -> None:
+        """Append to the outbox (`events`): committed with the change it reports, or not at all."""
+        ...
+
+    def events_after(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+        """Outbox rows (id, kind, JSON payload) with ids above `after`, oldest first, at most `limit`."""
+        ...
+
+    def event_bounds(self) -> tuple[int, int] | None:
+        """The oldest and newest ids the outbox holds; None when it is empty."""
+        ...
+
+    def prune_events(self, keep: int) -> None:
+        """Delete all but the newest `keep` events."""
+        ...
+
 
 class TickerLock(Protocol):
     """Held by at most one process per store: the one that ticks the simulated market."""

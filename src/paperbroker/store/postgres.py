@@ -5,7 +5,9 @@ run one at a time across all processes, exactly as SQLite's `BEGIN IMMEDIATE` ma
 position or the account and writes it back in the same transaction (and may create a position row that did
 not exist), so row locks alone would not prevent lost updates; one lock taken before the first read does,
 needs no retry loop and cannot deadlock. Under READ COMMITTED every statement after the lock sees whatever
-the previous holder committed.
+the previous holder committed. The same lock makes the `events` outbox's ids commit in increasing order
+(a sequence alone would not: a transaction holding id 7 may commit after one holding id 8), so a reader
+that has seen id N never sees a smaller id appear later.
 
 Amounts are TEXT columns (exact decimals, see store.sql); the one-row `schema_version` table records what
 the tables hold, so a schema the float version wrote is refused at start instead of misread.
@@ -106,6 +108,9 @@ CREATE TABLE IF NOT EXISTS quotes (
     ask TEXT NOT NULL,
     last TEXT NOT NULL,
     time BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS schema_version (
     one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL

@@ -29,8 +29,12 @@ from paperbroker.engine.model import (
 )
 from paperbroker.store.base import IncompatibleDatabase
 
-SCHEMA_VERSION = 2
-"""What the stores' tables hold: 2 keeps amounts as exact decimal text; 1 (never numbered) kept floats."""
+SCHEMA_VERSION = 3
+"""What the stores' tables hold: 3 adds the `events` outbox; 2 kept amounts as exact decimal text without
+it (never released, so refused rather than migrated); 1 (never numbered) kept floats."""
+
+StoredEvent = tuple[int, str, str]
+"""An outbox row: (id, kind, JSON payload)."""
 
 ORDER_COLUMNS = (
     "id, symbol, type, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,"
@@ -310,6 +314,23 @@ class SQLLedger:
             " ON CONFLICT (symbol) DO UPDATE SET bid = excluded.bid, ask = excluded.ask,"
             " last = excluded.last, time = excluded.time",
             (quote.symbol, str(quote.bid), str(quote.ask), str(quote.last), quote.time),
+        )
+
+    def add_event(self, kind: str, data: str) -> None:
+        self._execute("INSERT INTO events (kind, data) VALUES (?, ?)", (kind, data))
+
+    def events_after(self, after: int, limit: int) -> list[StoredEvent]:
+        query = "SELECT id, kind, data FROM events WHERE id > ? ORDER BY id LIMIT ?"
+        return [(int(i), str(k), str(d)) for i, k, d in self._execute(query, (after, limit)).fetchall()]
+
+    def event_bounds(self) -> tuple[int, int] | None:
+        row = self._execute("SELECT min(id), max(id) FROM events").fetchone()
+        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+
+    def prune_events(self, keep: int) -> None:
+        self._execute(
+            "DELETE FROM events WHERE id < (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (keep - 1,),
         )
 
     def quoted_symbols(self) -> list[str]:

@@ -1,5 +1,8 @@
 """The embedded default store: one SQLite file (or `:memory:`), safe across threads and processes.
 
+The `events` outbox takes AUTOINCREMENT so an id is never reused once pruned: a client's Last-Event-ID
+always means the same event. `BEGIN IMMEDIATE` serializes writers, so ids commit in increasing order.
+
 Amounts are TEXT columns (exact decimals, see store.sql); the schema's version is the file's
 `PRAGMA user_version`, so a file the float schema wrote is refused at open instead of misread.
 """
@@ -87,6 +90,9 @@ CREATE TABLE IF NOT EXISTS account (
 );
 CREATE TABLE IF NOT EXISTS quotes (
     symbol TEXT PRIMARY KEY, bid TEXT NOT NULL, ask TEXT NOT NULL, last TEXT NOT NULL, time INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL
 );
 """
 

@@ -1,5 +1,8 @@
 """Domain objects to the contract's JSON shapes (TradingView field names, optional fields omitted).
 
+Shared by the handlers (responses) and the event recorder (stream payloads), so both speak one shape;
+it sits beside them, not in api/, because the broker's recorder must not import the handlers.
+
 The engine's Decimals leave as floats (`to_float`): the contract's numbers are JSON numbers, and orjson
 writes floats natively where a Decimal would take a fallback call per value.
 """
@@ -89,6 +92,20 @@ def position_json(position: Position, protection: Protection | None = None) -> J
         if protection.trailing_pips is not None:
             data["trailingStopPips"] = to_float(protection.trailing_pips)
     return data
+
+
+def position_update_json(symbol: str, position: Position | None, previous: Position | None) -> Json:
+    """TradingView's positionUpdate: the position as it is now, with qty 0 (and its last side and average
+    price) when it went flat. Brackets travel as `order` events of their legs."""
+    shown = position if position is not None else previous
+    assert shown is not None, "a position that neither was nor is has no update"
+    return {
+        "id": symbol,
+        "symbol": symbol,
+        "qty": 0.0 if position is None else to_float(position.qty.copy_abs()),
+        "side": int(shown.side),
+        "avgPrice": to_float(shown.avg_price),
+    }
 
 
 def execution_json(execution: Execution) -> Json:

@@ -1,0 +1,133 @@
+"""Each worker's tail of the outbox: one poll every `poll_interval` for ids above the last seen, fanned out
+to that worker's subscribers.
+
+Any worker (or machine) may write an event; every worker reads them from the store, so a change made
+through one reaches the streams of all. Polling runs only while the worker has subscribers, so a worker
+nobody listens to pays nothing per request. Each subscriber has a bounded queue: one that falls behind is
+dropped (its stream ends) instead of growing the server's memory, and resumes from its Last-Event-ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from paperbroker.store.base import Store
+
+log = logging.getLogger(__name__)
+
+StoredEvent = tuple[int, str, str]
+
+
+class Subscription:
+    """One stream's view of the feed: the events it has not sent yet, in id order."""
+
+    def __init__(self, size: int) -> None:
+        self.queue: asyncio.Queue[StoredEvent] = asyncio.Queue(maxsize=size)
+        self.lagging = False
+        """Set when the queue overflowed: the feed stopped filling it; the stream sends the rest and ends."""
+
+
+class EventFeed:
+    """The outbox, tailed for this process's streams, and pruned to `retention` events."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        retention: int,
+        heartbeat: float,
+        poll_interval: float = 0.05,
+        queue_size: int = 1024,
+        batch: int = 500,
+        prune_interval: float = 10.0,
+    ) -> None:
+        self.store = store
+        self.retention = retention
+        self.heartbeat = heartbeat
+        self.batch = batch
+        self._poll_interval = poll_interval
+        self._queue_size = queue_size
+        self._prune_interval = prune_interval
+        self._subscribers: set[Subscription] = set()
+        self._last: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # Reads and writes of the store, run in a thread
+
+    def read_after(self, after: int) -> list[StoredEvent]:
+        with self.store.snapshot() as ledger:
+            return ledger.events_after(after, self.batch)
+
+    def bounds(self) -> tuple[int, int] | None:
+        with self.store.snapshot() as ledger:
+            return ledger.event_bounds()
+
+    def prune(self) -> None:
+        with self.store.transaction() as ledger:
+            ledger.prune_events(self.retention)
+
+    # Subscribers
+
+    async def subscribe(self) -> Subscription:
+        """From now on, every event committed after the feed's position reaches the subscription."""
+        self.start()
+        if self._last is None:
+            bounds = await asyncio.to_thread(self.bounds)
+            if self._last is None:
+                self._last = 0 if bounds is None else bounds[1]
+        subscription = Subscription(self._queue_size)
+        self._subscribers.add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        self._subscribers.discard(subscription)
+
+    # The poller
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        """Poll while anyone listens; prune every `prune_interval`. A failed round is logged and retried."""
+        next_prune = time.monotonic()
+        while True:
+            try:
+                if self._subscribers:
+                    await self._poll()
+                else:
+                    self._last = None  # the next subscriber starts from the outbox's end
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + self._prune_interval
+                    await asyncio.to_thread(self.prune)
+            except Exception:
+                log.exception("reading the events outbox failed")
+            await asyncio.sleep(self._poll_interval)
+
+    async def _poll(self) -> None:
+        while self._last is not None:
+            rows = await asyncio.to_thread(self.read_after, self._last)
+            for row in rows:
+                self._fan_out(row)
+            if rows:
+                self._last = rows[-1][0]
+            if len(rows) < self.batch:
+                return
+
+    def _fan_out(self, row: StoredEvent) -> None:
+        for subscription in list(self._subscribers):
+            try:
+                subscription.queue.put_nowait(row)
+            except asyncio.QueueFull:
+                subscription.lagging = True
+                self._subscribers.discard(subscription)

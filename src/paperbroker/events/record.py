@@ -1,0 +1,173 @@
+"""The event recorder: a Ledger that writes an outbox row beside each change it is asked to make.
+
+The broker wraps every write transaction's ledger in one, so an event commits with the change that causes
+it, or not at all: nothing lost, nothing doubled, and the engine and handlers know nothing of it. Payloads
+are the very JSON the API answers with (paperbroker.serialize), written once, at the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+
+import orjson
+
+from paperbroker.engine.account import mark_to_market
+from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
+from paperbroker.serialize import (
+    Json,
+    account_json,
+    execution_json,
+    order_json,
+    position_update_json,
+    quote_json,
+)
+from paperbroker.store.base import Ledger, Store
+
+EVENT_KINDS = ("order", "execution", "position", "account", "quote", "resync")
+"""What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
+
+
+class RecordingLedger:
+    """Delegates every call to `inner`; the writing ones also append their event to the outbox.
+
+    The `account` event is written once, by `finish`, when the transaction changed the account or quoted a
+    symbol with an open position: equity and unrealized P&L move with either, and one event per transaction
+    is what a terminal's P&L display needs.
+    """
+
+    def __init__(self, inner: Ledger) -> None:
+        self._inner = inner
+        self._account_changed = False
+        self._quoted: set[str] = set()
+        self._positions: dict[str, Position | None] = {}
+
+    def _record(self, kind: str, payload: Json) -> None:
+        self._inner.add_event(kind, orjson.dumps(payload).decode())
+
+    def finish(self) -> None:
+        """Write the transaction's `account` event, if it has one; call once, before commit."""
+        if not (self._account_changed or self._quoted):
+            return
+        positions = self._inner.list_positions()
+        if not self._account_changed and not any(p.symbol in self._quoted for p in positions):
+            return
+        account = self._inner.get_account()
+        if account is None:
+            return
+        quotes = self._inner.list_quotes(position.symbol for position in positions)
+        self._record("account", account_json(mark_to_market(account, positions, quotes)))
+
+    # Writes, each recorded
+
+    def add_order(self, order: Order) -> None:
+        self._inner.add_order(order)
+        self._record("order", order_json(order))
+
+    def update_order(self, order: Order) -> None:
+        self._inner.update_order(order)
+        self._record("order", order_json(order))
+
+    def add_execution(self, execution: Execution) -> None:
+        self._inner.add_execution(execution)
+        self._record("execution", execution_json(execution))
+
+    def put_position(self, symbol: str, position: Position | None) -> None:
+        previous = self._positions[symbol] if symbol in self._positions else self._inner.get_position(symbol)
+        self._inner.put_position(symbol, position)
+        self._positions[symbol] = position
+        if position is not None or previous is not None:
+            self._record("position", position_update_json(symbol, position, previous))
+
+    def put_account(self, account: Account) -> None:
+        self._inner.put_account(account)
+        self._account_changed = True
+
+    def put_quote(self, quote: Quote) -> None:
+        self._inner.put_quote(quote)
+        self._quoted.add(quote.symbol)
+        self._record("quote", quote_json(quote))
+
+    def clear_trading(self) -> None:
+        """Orders, executions and positions vanish without events of their own: a client starts over."""
+        self._inner.clear_trading()
+        self._positions.clear()
+        self._record("resync", {"reason": "reset"})
+
+    # Everything else, as the inner ledger does it
+
+    def next_order_id(self) -> str:
+        return self._inner.next_order_id()
+
+    def get_order(self, order_id: str) -> Order | None:
+        return self._inner.get_order(order_id)
+
+    def list_orders(
+        self, statuses: Collection[OrderStatus] | None = None, symbol: str | None = None
+    ) -> list[Order]:
+        return self._inner.list_orders(statuses, symbol)
+
+    def final_orders(self, limit: int) -> list[Order]:
+        return self._inner.final_orders(limit)
+
+    def orders_expiring(self, now: int) -> list[Order]:
+        return self._inner.orders_expiring(now)
+
+    def trailing_stops(self, symbol: str) -> list[Order]:
+        return self._inner.trailing_stops(symbol)
+
+    def orders_waiting_on(self, quote: Quote) -> list[Order]:
+        return self._inner.orders_waiting_on(quote)
+
+    def children_of(self, parent_id: str, parent_type: ParentType = ParentType.Order) -> list[Order]:
+        return self._inner.children_of(parent_id, parent_type)
+
+    def add_preview(self, confirm_id: str, order_key: str, expires_at: int, now: int) -> None:
+        self._inner.add_preview(confirm_id, order_key, expires_at, now)
+
+    def use_preview(self, confirm_id: str) -> tuple[str, int, bool] | None:
+        return self._inner.use_preview(confirm_id)
+
+    def list_executions(self, symbol: str) -> list[Execution]:
+        return self._inner.list_executions(symbol)
+
+    def get_position(self, symbol: str) -> Position | None:
+        position = self._inner.get_position(symbol)
+        self._positions[symbol] = position
+        return position
+
+    def list_positions(self) -> list[Position]:
+        return self._inner.list_positions()
+
+    def get_account(self) -> Account | None:
+        return self._inner.get_account()
+
+    def get_quote(self, symbol: str) -> Quote | None:
+        return self._inner.get_quote(symbol)
+
+    def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
+        return self._inner.list_quotes(symbols)
+
+    def quoted_symbols(self) -> list[str]:
+        return self._inner.quoted_symbols()
+
+    def add_event(self, kind: str, data: str) -> None:
+        self._inner.add_event(kind, data)
+
+    def events_after(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+        return self._inner.events_after(after, limit)
+
+    def event_bounds(self) -> tuple[int, int] | None:
+        return self._inner.event_bounds()
+
+    def prune_events(self, keep: int) -> None:
+        self._inner.prune_events(keep)
+
+
+@contextmanager
+def recording(store: Store) -> Iterator[RecordingLedger]:
+    """A write transaction whose changes are recorded as events in the same transaction."""
+    with store.transaction() as ledger:
+        recorder = RecordingLedger(ledger)
+        yield recorder
+        recorder.finish()

@@ -1,0 +1,100 @@
+"""streamEvents' response: Server-Sent Events from the outbox, resumable by Last-Event-ID.
+
+A client names the last event it has (the `Last-Event-ID` header EventSource sends on reconnecting, or
+`?lastEventId=`) and gets exactly the events after it: first those already stored, then live ones, each
+sent once (ids only increase). A client whose events were pruned, or one naming an id this store never
+wrote, gets one `resync` event (refetch everything, then read on) instead. Comments keep idle streams open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection
+
+import orjson
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from paperbroker.events.feed import EventFeed, StoredEvent
+
+KEEP_ALIVE = b": keep-alive\n\n"
+
+
+def frame(event_id: int, kind: str, data: str) -> bytes:
+    return f"id: {event_id}\nevent: {kind}\ndata: {data}\n\n".encode()
+
+
+def resumable(last_id: int, bounds: tuple[int, int] | None) -> bool:
+    """Whether every event after `last_id` is still stored, and `last_id` one this store could have sent."""
+    if bounds is None:
+        return last_id == 0
+    oldest, newest = bounds
+    return oldest - 1 <= last_id <= newest
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class EventStream(StreamingResponse):
+    """A StreamingResponse (Connexion passes those through as is) reading Last-Event-ID from the request."""
+
+    def __init__(self, feed: EventFeed, symbols: Collection[str], last_event_id: str | None) -> None:
+        super().__init__(
+            iter(()),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+        self._feed = feed
+        self._symbols = frozenset(symbols)
+        self._last_event_id = last_event_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.body_iterator = self._events(_header(scope, b"last-event-id") or self._last_event_id)
+        await super().__call__(scope, receive, send)
+
+    def _wanted(self, kind: str, data: str) -> bool:
+        return kind != "quote" or (bool(self._symbols) and orjson.loads(data)["symbol"] in self._symbols)
+
+    async def _events(self, last_event_id: str | None) -> AsyncIterator[bytes]:
+        feed = self._feed
+        subscription = await feed.subscribe()  # first, so nothing committed from here on is missed
+        try:
+            yield b": connected\n\n"
+            bounds = await asyncio.to_thread(feed.bounds)
+            newest = 0 if bounds is None else bounds[1]
+            sent = newest
+            if last_event_id is not None:
+                last = int(last_event_id) if last_event_id.isdigit() else -1
+                if resumable(last, bounds):
+                    sent = last
+                    async for row in self._stored_after(last):
+                        sent = row[0]
+                        if self._wanted(row[1], row[2]):
+                            yield frame(*row)
+                else:
+                    yield frame(newest, "resync", '{"reason":"the events after Last-Event-ID are gone"}')
+            while not (subscription.lagging and subscription.queue.empty()):
+                try:
+                    event_id, kind, data = await asyncio.wait_for(subscription.queue.get(), feed.heartbeat)
+                except TimeoutError:
+                    yield KEEP_ALIVE
+                    continue
+                if event_id > sent:
+                    sent = event_id
+                    if self._wanted(kind, data):
+                        yield frame(event_id, kind, data)
+        finally:
+            feed.unsubscribe(subscription)
+
+    async def _stored_after(self, last: int) -> AsyncIterator[StoredEvent]:
+        while True:
+            rows = await asyncio.to_thread(self._feed.read_after, last)
+            for row in rows:
+                yield row
+            if len(rows) < self._feed.batch:
+                return
+            last = rows[-1][0]
