@@ -1245,6 +1245,7 @@ class OrderPreviewResult(BaseModel):
         str | None,
         Field(
             description="Names one preview; valid for one placeOrder of the same order for a limited time.",
+            examples=["9f1c2a7e4b6d4f0e8a3b5c7d9e1f2a3b"],
             max_length=64,
             min_length=8,
             pattern="^[A-Za-z0-9_-]{8,64}$",
