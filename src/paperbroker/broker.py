@@ -90,6 +90,18 @@ def _prices(**prices: Decimal | Keep | None) -> dict[str, Decimal | None]:
     return {name: value for name, value in prices.items() if isinstance(value, Decimal)}
 
 
+def _rules_input(new: NewOrder) -> tuple[dict[str, Decimal | None], str | None]:
+    """A new order's prices and duration type, as an instrument's rules read them (check and problems)."""
+    prices = _prices(
+        limitPrice=new.limit_price,
+        stopPrice=new.stop_price,
+        takeProfit=new.take_profit,
+        stopLoss=new.stop_loss,
+        guaranteedStop=new.guaranteed_stop,
+    )
+    return prices, None if new.duration is None else new.duration.type
+
+
 class Broker:
     """Places, modifies and cancels orders, fills them as quotes arrive, and manages positions."""
 
@@ -388,27 +400,13 @@ class Broker:
         instrument = self.config.catalog.rules(new.symbol)
         instrument.check(
             new.qty,
-            _prices(
-                limitPrice=new.limit_price,
-                stopPrice=new.stop_price,
-                takeProfit=new.take_profit,
-                stopLoss=new.stop_loss,
-                guaranteedStop=new.guaranteed_stop,
-            ),
-            None if new.duration is None else new.duration.type,
+            *_rules_input(new),
         )
         return instrument
 
     def _problems(self, new: NewOrder, instrument: Instrument, now: int) -> list[str]:
         """Every rule the order breaks, for a preview: the instrument's, then the order's own."""
-        prices = _prices(
-            limitPrice=new.limit_price,
-            stopPrice=new.stop_price,
-            takeProfit=new.take_profit,
-            stopLoss=new.stop_loss,
-            guaranteedStop=new.guaranteed_stop,
-        )
-        problems = instrument.problems(new.qty, prices, None if new.duration is None else new.duration.type)
+        problems = instrument.problems(new.qty, *_rules_input(new))
         try:
             orders.open_order(
                 new, "preview", now, durations.expires_at(new.duration, now, self.config.session_close)
