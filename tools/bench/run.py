@@ -29,6 +29,7 @@ from pathlib import Path
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.store.sqlite import SQLiteStore
+from tools.bench import stream
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "bench"
@@ -42,6 +43,7 @@ APPS = {
 }
 # operation -> (orders seeded in the store, wrk script argument)
 OPERATIONS = {"placeOrder": (0, "post"), "getOrders100": (100, "get"), "getOrders1000": (1000, "get")}
+PARTS = ("requests", "stream", "ticks")
 VERSIONS = ("connexion", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic",
             "jsonschema", "jsonschema-rs", "orjson")  # fmt: skip
 
@@ -164,27 +166,28 @@ def servers(operations: list[str]) -> Iterator[list[Server]]:
                 server.process.kill()
 
 
-def machine(wrk: str) -> dict[str, object]:
+def machine(wrk: str | None) -> dict[str, object]:
     cpu = platform.processor()
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
     versions = {}
     for name in VERSIONS:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions[name] = importlib.metadata.version(name)
-    return {
+    found: dict[str, object] = {
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "cpu": cpu,
         "cores": os.cpu_count(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "wrk": wrk_version.strip(),
-        "versions": versions,
     }
+    if wrk is not None:
+        version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+        found["wrk"] = version.strip()
+    return found | {"versions": versions}
 
 
 def table(results: list[dict[str, object]], operations: list[str]) -> str:
@@ -206,26 +209,10 @@ def table(results: list[dict[str, object]], operations: list[str]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
-    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 2)))
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--operations", default=",".join(OPERATIONS))
-    parser.add_argument(
-        "--no-ticks", dest="ticks", action="store_false", help="skip the tick micro-benchmark"
-    )
-    args = parser.parse_args()
+def requests(args: argparse.Namespace, wrk: str) -> list[dict[str, object]]:
+    """wrk against every app and operation: the medians over the rounds, and the table printed."""
     operations = args.operations.split(",")
-    wrk = ensure_wrk()
-    OUT.mkdir(parents=True, exist_ok=True)
-    meta = machine(wrk)
-    busy = os.getloadavg()[0]
-    if busy > 0.5:
-        print(f"note: load average {busy:.2f} before the run; other work on this machine skews the figures")
     samples: dict[tuple[str, str], list[dict[str, float]]] = {}
-    started = time.monotonic()
     with servers(operations) as running:
         index = {(s.app, s.operation): s for s in running}
         for operation in operations:
@@ -252,18 +239,56 @@ def main() -> int:
         for app in APPS
         for runs in [samples[(app, operation)]]
     ]
-    meta.update(seconds=args.seconds, warmup=args.warmup, rounds=args.rounds, connections=args.connections,
-                elapsed_s=round(time.monotonic() - started, 1))  # fmt: skip
-    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (OUT / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    print()
-    print(f"{meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, {meta['wrk']}")
-    print(", ".join(f"{k} {v}" for k, v in meta["versions"].items()))  # type: ignore[attr-defined]
-    print(f"wrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds:g} s after a "
+    print(f"\nwrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds:g} s after a "
           f"{args.warmup:g} s warm-up; medians over rounds\n")  # fmt: skip
     print(table(results, operations))
-    print(f"\nwritten: {OUT / 'results.json'}, {OUT / 'meta.json'}")
-    if args.ticks:
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 2)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--operations", default=",".join(OPERATIONS))
+    parser.add_argument(
+        "--no-ticks", dest="ticks", action="store_false", help="skip the tick micro-benchmark"
+    )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        help="run one part: requests (wrk), stream (fill-to-subscriber latency) or ticks (no HTTP)",
+    )
+    args = parser.parse_args()
+    parts = [args.only] if args.only else [part for part in PARTS if part != "ticks" or args.ticks]
+    wrk = ensure_wrk() if "requests" in parts else None
+    OUT.mkdir(parents=True, exist_ok=True)
+    meta = machine(wrk)
+    busy = os.getloadavg()[0]
+    if busy > 0.5:
+        print(f"note: load average {busy:.2f} before the run; other work on this machine skews the figures")
+    print(f"{meta['cpu']}, {meta['cores']} cores, Python {meta['python']}, {meta.get('wrk', 'no wrk')}")
+    print(", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + "\n")  # type: ignore[attr-defined]
+    results: list[dict[str, object]] = []
+    started = time.monotonic()
+    if wrk is not None:
+        results += requests(args, wrk)
+        meta.update(
+            seconds=args.seconds, warmup=args.warmup, rounds=args.rounds, connections=args.connections
+        )
+    if "stream" in parts:
+        print("\nfill to subscriber over streamEvents, one worker (tools/bench/stream.py):", flush=True)
+        measured = stream.measure(ROOT, OUT)
+        print()
+        print(stream.table(measured))
+        results += measured
+    meta.update(parts=parts, elapsed_s=round(time.monotonic() - started, 1))
+    if results:
+        (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        (OUT / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+        print(f"\nwritten: {OUT / 'results.json'}, {OUT / 'meta.json'}")
+    if "ticks" in parts:
         print("\nengine and store, no HTTP (tools/bench/ticks.py):", flush=True)
         subprocess.run([sys.executable, "-m", "tools.bench.ticks"], cwd=ROOT, check=False)
     return 0
