@@ -2,9 +2,12 @@
 to that worker's subscribers.
 
 Any worker (or machine) may write an event; every worker reads them from the store, so a change made
-through one reaches the streams of all. Polling runs only while the worker has subscribers, so a worker
-nobody listens to pays nothing per request. Each subscriber has a bounded queue: one that falls behind is
-dropped (its stream ends) instead of growing the server's memory, and resumes from its Last-Event-ID.
+through one reaches the streams of all. A change committed in this process wakes the feed at once
+(events/record.py tells it), so its own fills reach its streams without waiting out the poll interval,
+which then bounds only the delay of other processes' changes. Polling runs only while the worker has
+subscribers, so a worker nobody listens to pays nothing per request. Each subscriber has a bounded queue:
+one that falls behind is dropped (its stream ends) instead of growing the server's memory, and resumes
+from its Last-Event-ID.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import logging
 import time
 
+from paperbroker.events.record import listen
 from paperbroker.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,9 @@ class EventFeed:
         self._subscribers: set[Subscription] = set()
         self._last: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._woken: asyncio.Event | None = None
+        listen(store, self)
 
     # Reads and writes of the store, run in a thread
 
@@ -89,7 +96,24 @@ class EventFeed:
 
     def start(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._loop = asyncio.get_running_loop()
+            self._woken = asyncio.Event()
+            self._task = self._loop.create_task(self._run())
+
+    def committed(self) -> None:
+        """This process committed events: poll now. Called by the writer, from any thread."""
+        loop, woken = self._loop, self._woken
+        if not self._subscribers or loop is None or woken is None:
+            return
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is loop:
+            woken.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is left to wake
+                loop.call_soon_threadsafe(woken.set)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -99,9 +123,12 @@ class EventFeed:
             self._task = None
 
     async def _run(self) -> None:
-        """Poll while anyone listens; prune every `prune_interval`. A failed round is logged and retried."""
+        """Poll while anyone listens, every `poll_interval` or when woken; prune every `prune_interval`.
+        A failed round is logged and retried."""
+        assert self._woken is not None
         next_prune = time.monotonic()
         while True:
+            self._woken.clear()  # a wake from here on is for changes the next read may miss
             try:
                 if self._subscribers:
                     await self._poll()
@@ -112,7 +139,9 @@ class EventFeed:
                     await asyncio.to_thread(self.prune)
             except Exception:
                 log.exception("reading the events outbox failed")
-            await asyncio.sleep(self._poll_interval)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_interval):
+                    await self._woken.wait()
 
     async def _poll(self) -> None:
         while self._last is not None:

@@ -3,12 +3,19 @@
 The broker wraps every write transaction's ledger in one, so an event commits with the change that causes
 it, or not at all: nothing lost, nothing doubled, and the engine and handlers know nothing of it. Payloads
 are the very JSON the API answers with (paperbroker.serialize), written once, at the change.
+
+After a transaction that wrote events commits, the process's listeners on that store (each worker's event
+feed) are told at once, so a change made here reaches this worker's streams without waiting for the feed's
+next poll; the poll still brings the changes other processes make.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import orjson
 
@@ -28,6 +35,28 @@ EVENT_KINDS = ("order", "execution", "position", "account", "quote", "resync")
 """What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
 
 
+class CommitListener(Protocol):
+    def committed(self) -> None:
+        """Events were committed to the store; called in the committing thread, so it must not block."""
+
+
+_listeners: weakref.WeakKeyDictionary[Store, weakref.WeakSet[CommitListener]] = weakref.WeakKeyDictionary()
+_listeners_lock = threading.Lock()
+
+
+def listen(store: Store, listener: CommitListener) -> None:
+    """Tell `listener` of every recording transaction on `store` that commits events; held weakly."""
+    with _listeners_lock:
+        _listeners.setdefault(store, weakref.WeakSet()).add(listener)
+
+
+def _tell_listeners(store: Store) -> None:
+    with _listeners_lock:
+        listeners = tuple(_listeners.get(store, ()))
+    for listener in listeners:
+        listener.committed()
+
+
 class RecordingLedger:
     """Delegates every call to `inner`; the writing ones also append their event to the outbox.
 
@@ -41,9 +70,11 @@ class RecordingLedger:
         self._account_changed = False
         self._quoted: set[str] = set()
         self._positions: dict[str, Position | None] = {}
+        self.recorded = False
 
     def _record(self, kind: str, payload: Json) -> None:
         self._inner.add_event(kind, orjson.dumps(payload).decode())
+        self.recorded = True
 
     def finish(self) -> None:
         """Write the transaction's `account` event, if it has one; call once, before commit."""
@@ -166,8 +197,11 @@ class RecordingLedger:
 
 @contextmanager
 def recording(store: Store) -> Iterator[RecordingLedger]:
-    """A write transaction whose changes are recorded as events in the same transaction."""
+    """A write transaction whose changes are recorded as events in the same transaction; once it commits
+    events, the store's listeners hear of it."""
     with store.transaction() as ledger:
         recorder = RecordingLedger(ledger)
         yield recorder
         recorder.finish()
+    if recorder.recorded:
+        _tell_listeners(store)

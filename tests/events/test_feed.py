@@ -1,0 +1,80 @@
+"""The feed's wake-up: a change committed in this process reaches subscribers at once, from the event loop
+or from another thread; a change through another store object (another process) still arrives by poll."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from paperbroker.broker import Broker
+from paperbroker.events.feed import EventFeed, Subscription
+from paperbroker.store.sqlite import SQLiteStore
+
+LONG_POLL = 30.0
+"""A poll interval no test waits out: what arrives sooner was woken."""
+
+
+async def _next_kind(subscription: Subscription) -> tuple[str, float]:
+    """The next event's kind and the seconds it took to arrive."""
+    started = time.perf_counter()
+    _, kind, _ = await asyncio.wait_for(subscription.queue.get(), 5.0)
+    return kind, time.perf_counter() - started
+
+
+def _quote(broker: Broker) -> None:
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
+
+
+def test_a_change_committed_on_the_event_loop_reaches_a_subscriber_without_waiting_for_the_poll(
+    tmp_path: Path,
+) -> None:
+    async def scenario() -> tuple[str, float]:
+        broker = Broker(SQLiteStore(tmp_path / "b.db"))
+        feed = EventFeed(broker.store, retention=100, heartbeat=1.0, poll_interval=LONG_POLL)
+        subscription = await feed.subscribe()
+        await asyncio.sleep(0.05)  # the feed has read once and now waits out the long poll
+        _quote(broker)
+        try:
+            return await _next_kind(subscription)
+        finally:
+            await feed.stop()
+
+    kind, waited = asyncio.run(scenario())
+    assert kind == "quote"
+    assert waited < 0.5
+
+
+def test_a_change_committed_in_another_thread_wakes_the_feed_too(tmp_path: Path) -> None:
+    async def scenario() -> tuple[str, float]:
+        broker = Broker(SQLiteStore(tmp_path / "b.db"))
+        feed = EventFeed(broker.store, retention=100, heartbeat=1.0, poll_interval=LONG_POLL)
+        subscription = await feed.subscribe()
+        await asyncio.sleep(0.05)
+        await asyncio.to_thread(_quote, broker)
+        try:
+            return await _next_kind(subscription)
+        finally:
+            await feed.stop()
+
+    kind, waited = asyncio.run(scenario())
+    assert kind == "quote"
+    assert waited < 0.5
+
+
+def test_a_change_through_another_store_arrives_by_the_next_poll(tmp_path: Path) -> None:
+    async def scenario() -> str:
+        feed = EventFeed(SQLiteStore(tmp_path / "b.db"), retention=100, heartbeat=1.0, poll_interval=0.05)
+        other = Broker(
+            SQLiteStore(tmp_path / "b.db")
+        )  # another worker's view of the file: it wakes nobody here
+        subscription = await feed.subscribe()
+        _quote(other)
+        try:
+            kind, _ = await _next_kind(subscription)
+            return kind
+        finally:
+            await feed.stop()
+
+    assert asyncio.run(scenario()) == "quote"
