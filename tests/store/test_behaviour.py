@@ -1,6 +1,7 @@
 """What every store promises, run against SQLite (a real file) and PostgreSQL (a real server, a fresh schema):
 round trips across a reopen, atomic transactions, the waiting-orders query, bracket children."""
 
+import time
 from dataclasses import replace
 from decimal import Decimal
 
@@ -205,3 +206,21 @@ def test_an_unchanged_order_read_again_is_reused_and_a_changed_one_is_read_anew(
     with store.snapshot() as ledger:
         assert ledger.get_order("1") == replace(order, status=OrderStatus.Canceled)
         assert ledger.list_orders() == [replace(order, status=OrderStatus.Canceled)]
+
+
+def test_event_ids_begin_at_the_stores_creation_and_survive_a_reopen(store_opener: OpenStore) -> None:
+    """A replaced store (a new file, schema or in-memory mock) never reuses the ids of the one it replaced."""
+    before = time.time_ns() // 1_000
+    store = store_opener()
+    with store.transaction() as ledger:
+        ledger.add_event("quote", "{}")
+    with store.snapshot() as ledger:
+        bounds = ledger.event_bounds()
+    assert bounds is not None
+    first = bounds[0]
+    assert before <= first <= time.time_ns() // 1_000 + 1
+    reopened = store_opener()
+    with reopened.transaction() as ledger:
+        ledger.add_event("quote", "{}")
+    with reopened.snapshot() as ledger:
+        assert ledger.event_bounds() == (first, first + 1), "a reopened store counts on"

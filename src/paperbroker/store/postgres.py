@@ -33,6 +33,7 @@ from paperbroker.store.sql import (
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
+    first_event_id,
     order_from,
 )
 
@@ -216,7 +217,7 @@ class PostgresStore:
                 table
                 for (table,) in conn.execute(
                     "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                    " AND tablename IN ('orders', 'schema_version')"
+                    " AND tablename IN ('orders', 'schema_version', 'events')"
                 )
             }
             version = None
@@ -225,6 +226,9 @@ class PostgresStore:
                 version = None if found is None else int(found[0])
             check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables)
             conn.execute(SCHEMA)
+            if "events" not in tables:
+                start = sql.SQL("ALTER TABLE events ALTER COLUMN id RESTART WITH {}")
+                conn.execute(start.format(sql.Literal(first_event_id())))
             stamp = "INSERT INTO schema_version (version) VALUES (%s) ON CONFLICT (one) DO NOTHING"
             conn.execute(stamp, (SCHEMA_VERSION,))
             return name

@@ -10,6 +10,7 @@ decides fills on the exact prices.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -35,6 +36,18 @@ it (never released, so refused rather than migrated); 1 (never numbered) kept fl
 
 StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
+
+
+def first_event_id() -> int:
+    """Where a new store's outbox ids begin: its creation time in microseconds.
+
+    A client resumes by naming the last id it got. Were every store to count from 1, a store replaced by a
+    new one (a restarted in-memory mock, a deleted file, a fresh PostgreSQL schema) would reuse ids, and a
+    client would resume in someone else's history; starting at the creation time, the old ids lie below the
+    new store's first, and the client gets a `resync`.
+    """
+    return time.time_ns() // 1_000
+
 
 ORDER_COLUMNS = (
     "id, symbol, type, side, qty, status, update_time, filled_qty, avg_price, limit_price, stop_price,"

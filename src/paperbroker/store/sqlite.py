@@ -24,6 +24,7 @@ from paperbroker.store.sql import (
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
+    first_event_id,
     order_from,
 )
 
@@ -156,6 +157,11 @@ class SQLiteStore:
             check_schema_version(self.path, version or None, self._conn.execute(orders).fetchone()[0] > 0)
             for statement in SCHEMA.split(";"):
                 self._conn.execute(statement)
+            self._conn.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ?"
+                " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')",
+                (first_event_id(),),
+            )
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except BaseException:
             self._conn.execute("ROLLBACK")
