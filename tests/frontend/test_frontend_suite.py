@@ -1,8 +1,10 @@
 """One TypeScript frontend suite, three backends: it passes against the stateful mock and the real service,
-and fails against the stub (the red phase); the adapter type-checks, and contract drift breaks its build.
+and fails against the stub (the red phase); the adapter and the terminal type-check, and contract drift
+breaks their build.
 
 Each backend is a real `paperbroker` process under uvicorn on a free loopback port, stopped however the test
-ends; the suite picks it up from PAPERBROKER_URL, as a frontend would.
+ends; the suite picks it up from PAPERBROKER_URL, as a frontend would. The terminal's restart case starts
+(and kills, and starts again) a server of its own from PAPERBROKER_SERVER, the same command as a JSON argv.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,9 @@ from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
 from tests.frontend.servers import running
 
 FRONTEND = frontend_dir()
-CASES = 17  # the cases of tools/frontend/test/broker.test.ts
+BACKEND_CASES = 17 + 7  # tools/frontend/test/broker.test.ts and terminal.test.ts: each needs a backend
+OFFLINE_CASES = 3  # tools/frontend/test/offline.test.ts: the terminal on the spec's examples, no backend
+CASES = BACKEND_CASES + OFFLINE_CASES
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,13 +37,21 @@ def generated_client() -> None:
     generate()
 
 
-def run_suite(base_url: str, report: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    """Runs vitest against `base_url`; returns the process and vitest's JSON report."""
+def server_argv(command: str, *args: str) -> str:
+    """The JSON argv of `paperbroker <command> <args>`, for the suite to start a server of its own."""
+    return json.dumps([sys.executable, "-m", "paperbroker", command, *args])
+
+
+def run_suite(
+    base_url: str, server: str, report: Path
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Runs vitest against `base_url` (`server` for the restart case); returns the process and its report."""
     vitest = FRONTEND / "node_modules" / ".bin" / "vitest"
+    env = {"PAPERBROKER_URL": base_url, "PAPERBROKER_SERVER": server, "CI": "true", "NO_COLOR": "1"}
     result = subprocess.run(
         [str(vitest), "run", "--reporter=default", "--reporter=json", f"--outputFile.json={report}"],
         cwd=FRONTEND,
-        env={**os.environ, "PAPERBROKER_URL": base_url, "CI": "true", "NO_COLOR": "1"},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=300,
@@ -49,7 +62,7 @@ def run_suite(base_url: str, report: Path) -> tuple[subprocess.CompletedProcess[
     return result, summary
 
 
-def test_adapter_and_suite_typecheck_strictly() -> None:
+def test_adapter_terminal_and_suite_typecheck_strictly() -> None:
     tsc = FRONTEND / "node_modules" / ".bin" / "tsc"
     result = subprocess.run(
         [str(tsc), "--noEmit", "--strict", "-p", "tsconfig.json"],
@@ -63,7 +76,7 @@ def test_adapter_and_suite_typecheck_strictly() -> None:
 
 def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
     with running("mock", [], log=tmp_path / "mock.log") as base:
-        result, summary = run_suite(base, tmp_path / "report.json")
+        result, summary = run_suite(base, server_argv("mock"), tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
     assert list(tmp_path.glob("*.db")) == []
@@ -71,19 +84,22 @@ def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
 
 def test_passes_against_the_real_service(tmp_path: Path) -> None:
     db = tmp_path / "broker.db"
+    restarted = server_argv("serve", "--db", str(tmp_path / "restarted.db"))
     with running("serve", ["--db", str(db)], log=tmp_path / "serve.log") as base:
-        result, summary = run_suite(base, tmp_path / "report.json")
+        result, summary = run_suite(base, restarted, tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
     assert db.exists(), "the service kept its orders in the SQLite file it was given"
 
 
 def test_fails_against_the_stub(tmp_path: Path) -> None:
-    """The red phase: the contract alone answers 501 to everything, so every case must fail."""
+    """The red phase: the contract alone answers 501 to everything, so every case that needs a backend fails
+    (only the offline cases, which use none, pass)."""
     with running("stub", [], log=tmp_path / "stub.log") as base:
-        result, summary = run_suite(base, tmp_path / "report.json")
+        result, summary = run_suite(base, server_argv("stub"), tmp_path / "report.json")
     assert result.returncode != 0
-    assert (summary["numTotalTests"], summary["numFailedTests"]) == (CASES, CASES)
+    counts = (summary["numTotalTests"], summary["numFailedTests"], summary["numPassedTests"])
+    assert counts == (CASES, BACKEND_CASES, OFFLINE_CASES)
     assert "501" in result.stdout + result.stderr
 
 

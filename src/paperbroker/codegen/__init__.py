@@ -69,10 +69,10 @@ def ensure_node_modules(frontend: Path | None = None) -> Path:
 
 
 def generate(out: Path | None = None, spec: Path | None = None) -> list[Path]:
-    """Writes schema.d.ts and client.ts into `out` (default: see default_out); returns their paths."""
+    """Writes schema.d.ts, client.ts and examples.ts into `out` (default: see default_out); returns them."""
     frontend = ensure_node_modules()
     out = (out or default_out()).resolve()
     spec = (spec or spec_path()).resolve()
     command = [_require("node"), "scripts/codegen.mjs", "--spec", str(spec), "--out", str(out)]
     subprocess.run(command, cwd=frontend, check=True)
-    return [out / "schema.d.ts", out / "client.ts"]
+    return [out / name for name in ("schema.d.ts", "client.ts", "examples.ts")]

@@ -1,6 +1,8 @@
 // Generates the TypeScript contract of the broker API from an OpenAPI file:
 //   <out>/schema.d.ts  paths/components/operations types (openapi-typescript)
-//   <out>/client.ts    createBrokerClient(baseUrl) on openapi-fetch, and one named type per schema
+//   <out>/client.ts    createBrokerClient(baseUrl) on openapi-fetch, one named type per schema, and the
+//                      payload type of each live event (the `x-events` map of the streaming operation)
+//   <out>/examples.ts  each operation's example answer, checked against its generated type (`satisfies`)
 // Usage: node scripts/codegen.mjs [--spec FILE] [--out DIR]
 // Defaults: the repository's openapi/broker.yaml, and tools/frontend/generated.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -44,8 +46,81 @@ export async function generate(spec, out) {
     ...names.map((name) => `export type ${name} = components["schemas"][${JSON.stringify(name)}];`),
     "",
   ];
+  lines.push(...eventPayloads(document), "");
   writeFileSync(resolve(outDir, "client.ts"), lines.join("\n"));
-  return [resolve(outDir, "schema.d.ts"), resolve(outDir, "client.ts")];
+  writeFileSync(resolve(outDir, "examples.ts"), [header.trimEnd(), "", ...examples(document), ""].join("\n"));
+  return ["schema.d.ts", "client.ts", "examples.ts"].map((name) => resolve(outDir, name));
+}
+
+function operationsOf(document) {
+  const found = [];
+  for (const item of Object.values(document?.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      if (operation && typeof operation === "object" && operation.operationId) found.push(operation);
+    }
+  }
+  return found;
+}
+
+function refName(ref) {
+  const prefix = "#/components/schemas/";
+  if (typeof ref !== "string" || !ref.startsWith(prefix)) throw new Error(`x-events: not a schema $ref: ${ref}`);
+  return ref.slice(prefix.length);
+}
+
+/** `StreamEventPayloads`: event name -> its payload's generated type, from the operation's `x-events`. */
+function eventPayloads(document) {
+  const streaming = operationsOf(document).filter((operation) => operation["x-events"]);
+  if (streaming.length === 0) return [];
+  const entries = Object.entries(streaming[0]["x-events"]);
+  return [
+    `/** The payload of each event of ${streaming[0].operationId}, by event name (its \`x-events\` map). */`,
+    "export interface StreamEventPayloads {",
+    ...entries.map(([event, schema]) => `  ${JSON.stringify(event)}: components["schemas"][${JSON.stringify(refName(schema.$ref))}];`),
+    "}",
+    "",
+    "export type StreamEventName = keyof StreamEventPayloads;",
+  ];
+}
+
+function resolveRef(document, node) {
+  let found = node;
+  while (found && typeof found.$ref === "string") {
+    found = found.$ref.slice(2).split("/").reduce((parent, key) => parent?.[key], document);
+  }
+  return found;
+}
+
+/**
+ * `examples`: per operation, its first success status and the example of its JSON answer, each checked by
+ * the compiler against the generated response type, so an example that drifts from its schema fails to build.
+ */
+function examples(document) {
+  const lines = [
+    'import type { operations } from "./schema";',
+    "",
+    "type Answer<O extends keyof operations, S extends keyof operations[O][\"responses\"]> =",
+    '  operations[O]["responses"][S] extends { content: { "application/json": infer B } } ? B : never;',
+    "",
+    "/** Each JSON operation's documented success answer: its status and the spec's example body. */",
+    "export const examples = {",
+  ];
+  for (const operation of operationsOf(document).sort((a, b) => a.operationId.localeCompare(b.operationId))) {
+    const status = Object.keys(operation.responses ?? {}).find((code) => code.startsWith("2"));
+    const media = resolveRef(document, operation.responses?.[status])?.content?.["application/json"];
+    if (status === undefined || media === undefined) continue;
+    const example = media.example ?? resolveRef(document, media.schema)?.example;
+    if (example === undefined) throw new Error(`${operation.operationId}: its ${status} answer has no example`);
+    const name = JSON.stringify(operation.operationId);
+    lines.push(
+      `  ${operation.operationId}: {`,
+      `    status: ${status},`,
+      `    body: ${JSON.stringify(example)} satisfies Answer<${name}, ${status}>,`,
+      "  },",
+    );
+  }
+  lines.push("};", "", "export type ExampleOperation = keyof typeof examples;");
+  return lines;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

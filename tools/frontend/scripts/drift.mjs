@@ -1,6 +1,7 @@
-// Drift test: does the reference adapter (src/adapter.ts) stop compiling when the contract breaks, and keep
-// compiling when it grows compatibly? For each case it copies openapi/broker.yaml, changes the copy,
-// generates the client into a temporary folder and type-checks the adapter against it with `tsc --strict`.
+// Drift test: does the frontend (the reference adapter src/adapter.ts, and the terminal built on it) stop
+// compiling when the contract breaks, and keep compiling when it grows compatibly? For each case it copies
+// openapi/broker.yaml, changes the copy, generates the client into a temporary folder and type-checks
+// src/terminal.ts (which imports the adapter and the examples client) against it with `tsc --strict`.
 // Usage: node scripts/drift.mjs   (exit status 0 when every case behaves as expected)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -126,7 +127,7 @@ const cases = [
   },
 ];
 
-/** Generates the changed spec's client into `dir` and type-checks the adapter against it. */
+/** Generates the changed spec's client into `dir` and type-checks the terminal and adapter against it. */
 async function check(dir, change) {
   const doc = parse(readFileSync(specPath, "utf8"));
   change(doc);
@@ -136,7 +137,7 @@ async function check(dir, change) {
   const tsconfig = {
     extends: relative(dir, join(frontend, "tsconfig.json")),
     compilerOptions: { paths: { "@generated/*": ["./generated/*"] } },
-    files: [relative(dir, join(frontend, "src/adapter.ts"))],
+    files: ["src/adapter.ts", "src/terminal.ts"].map((file) => relative(dir, join(frontend, file))),
     include: [],
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
@@ -145,9 +146,9 @@ async function check(dir, change) {
     encoding: "utf8",
   });
   const output = `${result.stdout}${result.stderr}`.trim();
-  // A break counts only when the adapter's own code is what fails, not the harness (a config or file error).
+  // A break counts only when the frontend's own code is what fails, not the harness (a config or file error).
   const errors = output.split("\n").filter((line) => /error TS\d+/.test(line));
-  const inAdapter = errors.some((line) => line.startsWith("src/adapter.ts("));
+  const inAdapter = errors.some((line) => line.startsWith("src/"));
   const harness = errors.some((line) => /error TS(5|6)\d{3}/.test(line));
   return { compiled: result.status === 0, brokeInAdapter: inAdapter && !harness, output };
 }

@@ -1,204 +1,67 @@
-// The reference adapter: the frontend's broker interface implemented on the client generated from
+// The reference adapter: the frontend's broker interface (src/api.ts) implemented on the client generated from
 // openapi/broker.yaml. Every mapping below is written against the generated types, field by field and with
 // exhaustive enum tables, so a breaking change to the contract (a required field removed or renamed, an enum
-// value changed) stops this file from compiling instead of surfacing at run time.
+// value changed) stops this file from compiling instead of surfacing at run time. The frontend's types are
+// TradingView's (src/tradingview.ts), so the terminal hands them to a TradingView host as they are.
 import {
+  BASE_PATH,
   createBrokerClient,
   type AccountInfo as ApiAccountInfo,
   type Brackets as ApiBrackets,
   type BrokerClient,
   type CustomInputFieldsValues as ApiCustomFields,
+  type DurationType as ApiDurationType,
   type Execution as ApiExecution,
   type InstrumentInfo as ApiInstrumentInfo,
   type ModifiedOrder as ApiModifiedOrder,
   type OrderCancellation as ApiOrderCancellation,
+  type OrderDuration as ApiOrderDuration,
   type OrderPreviewResult as ApiOrderPreviewResult,
   type OrderStatus as ApiOrderStatus,
   type OrderType as ApiOrderType,
   type ParentType as ApiParentType,
+  type paths,
   type PlacedOrder as ApiPlacedOrder,
   type Position as ApiPosition,
+  type PositionUpdate as ApiPositionUpdate,
   type PreOrder as ApiPreOrder,
+  type Quote as ApiQuote,
   type Side as ApiSide,
   type StopType as ApiStopType,
 } from "@generated/client";
+import type {
+  AccountInfo,
+  ApiInterface,
+  BracketChanges,
+  BrokerEvent,
+  BrokerEventListener,
+  BrokerProblem,
+  BrokerSubscription,
+  InstrumentInfo,
+  OrderCancellation,
+  OrderFilter,
+  OrderRequest,
+  Result,
+} from "./api";
+import { decodePayload, EventStreamConnection, type StreamMessage } from "./stream";
+import {
+  OrderStatus,
+  OrderType,
+  ParentType,
+  Side,
+  StopType,
+  type CustomInputFieldsValues,
+  type Execution,
+  type Order,
+  type OrderDuration,
+  type OrderPreviewResult,
+  type Position,
+  type TradingQuotes,
+} from "./tradingview";
 
-// The frontend's own model, in TradingView's Broker API terms. It does not change when the contract does.
-
-export enum Side {
-  Buy = 1,
-  Sell = -1,
-}
-
-export enum OrderType {
-  Limit = 1,
-  Market = 2,
-  Stop = 3,
-  StopLimit = 4,
-}
-
-export enum OrderStatus {
-  Canceled = 1,
-  Filled = 2,
-  Inactive = 3,
-  Placing = 4,
-  Rejected = 5,
-  Working = 6,
-}
-
-export enum StopType {
-  StopLoss = 0,
-  TrailingStop = 1,
-  GuaranteedStop = 2,
-}
-
-export enum ParentType {
-  Order = 1,
-  Position = 2,
-  Trade = 3,
-}
-
-/** Values of the order ticket's custom fields: text, a checkbox, or text with a checkbox. */
-export type CustomFields = Record<string, string | boolean | { text: string; checked: boolean }>;
-
-export interface PreOrder {
-  symbol: string;
-  type: OrderType;
-  side: Side;
-  qty: number;
-  limitPrice?: number;
-  stopPrice?: number;
-  takeProfit?: number;
-  stopLoss?: number;
-  guaranteedStop?: number;
-  trailingStopPips?: number;
-  stopType?: StopType;
-  customFields?: CustomFields;
-}
-
-export interface Order {
-  id: string;
-  symbol: string;
-  type: OrderType;
-  side: Side;
-  qty: number;
-  status: OrderStatus;
-  filledQty?: number;
-  avgPrice?: number;
-  limitPrice?: number;
-  stopPrice?: number;
-  takeProfit?: number;
-  stopLoss?: number;
-  guaranteedStop?: number;
-  trailingStopPips?: number;
-  stopType?: StopType;
-  customFields?: CustomFields;
-  /** The order (parentType Order) or position (parentType Position) this bracket protects. */
-  parentId?: string;
-  parentType?: ParentType;
-  updateTime?: number;
-  message?: string;
-}
-
-export interface Position {
-  id: string;
-  symbol: string;
-  qty: number;
-  side: Side;
-  avgPrice: number;
-  takeProfit?: number;
-  stopLoss?: number;
-  guaranteedStop?: number;
-  trailingStopPips?: number;
-}
-
-/** A position's brackets to change: a field left out keeps that bracket, null removes it. */
-export interface Brackets {
-  takeProfit?: number | null;
-  stopLoss?: number | null;
-  guaranteedStop?: number | null;
-  trailingStopPips?: number | null;
-}
-
-/** Which orders cancelOrders cancels: the pending ones of a symbol (and side), or these ids. */
-export type OrderCancellation = { symbol: string; side?: Side } | { orderIds: string[] };
-
-export interface Execution {
-  symbol: string;
-  price: number;
-  qty: number;
-  side: Side;
-  time: number;
-  commission?: number;
-  netAmount?: number;
-}
-
-export interface AccountInfo {
-  id: string;
-  name: string;
-  currency: string;
-  currencySign: string;
-  balance: number;
-  equity: number;
-  realizedPnl: number;
-  unrealizedPnl: number;
-}
-
-export interface OrderPreviewSection {
-  header?: string;
-  rows: { title: string; value: string }[];
-}
-
-export interface OrderPreviewResult {
-  sections: OrderPreviewSection[];
-  /** Present when the order breaks no rule: pass it to placeOrder. */
-  confirmId?: string;
-  warnings?: string[];
-  errors?: string[];
-}
-
-/** An instrument's trading rules (TradingView's InstrumentInfo), with the symbol it describes. */
-export interface InstrumentInfo {
-  symbol: string;
-  description: string;
-  type: string;
-  currency: string;
-  qty: { min: number; max: number; step: number; default?: number };
-  minTick: number;
-  pipSize: number;
-  pipValue: number;
-  marginRate: number;
-  allowedDurations: string[];
-}
-
-/** What the backend said when it refused: its RFC 7807 problem, or the bare status when it sent none. */
-export interface BrokerProblem {
-  status: number;
-  title: string;
-  detail?: string;
-}
-
-export type Result<T> =
-  | { ok: true; status: number; data: T }
-  | { ok: false; status: number; data: undefined; error: BrokerProblem };
-
-export interface BrokerApi {
-  placeOrder(order: PreOrder, confirmId?: string): Promise<Result<{ orderId: string }>>;
-  previewOrder(order: PreOrder): Promise<Result<OrderPreviewResult>>;
-  modifyOrder(order: Order): Promise<Result<Order>>;
-  cancelOrder(orderId: string): Promise<Result<Order>>;
-  cancelOrders(which: OrderCancellation): Promise<Result<Order[]>>;
-  getOrders(): Promise<Result<Order[]>>;
-  getOrdersHistory(limit?: number): Promise<Result<Order[]>>;
-  getPositions(): Promise<Result<Position[]>>;
-  closePosition(positionId: string, amount?: number): Promise<Result<Order>>;
-  reversePosition(positionId: string): Promise<Result<Order>>;
-  editPositionBrackets(positionId: string, brackets: Brackets): Promise<Result<Position>>;
-  getExecutions(symbol: string): Promise<Result<Execution[]>>;
-  getAccountInfo(): Promise<Result<AccountInfo>>;
-  symbolInfo(symbol: string): Promise<Result<InstrumentInfo>>;
-  getSymbols(search?: string): Promise<Result<InstrumentInfo[]>>;
-}
+export { OrderStatus, OrderType, ParentType, Side, StopType };
+export type { AccountInfo, BracketChanges, BrokerProblem, InstrumentInfo, Order, OrderCancellation, Position, Result };
+export type { Execution, OrderPreviewResult, OrderRequest as PreOrder };
 
 // Enum tables. Keyed by the generated unions, so a value added, removed or renumbered in the spec is a
 // compile error here (a missing or an excess key), where a cast would hide it.
@@ -228,6 +91,15 @@ const statusFromApi: Record<ApiOrderStatus, OrderStatus> = {
   6: OrderStatus.Working,
 };
 
+const statusToApi: Record<OrderStatus, ApiOrderStatus> = {
+  [OrderStatus.Canceled]: 1,
+  [OrderStatus.Filled]: 2,
+  [OrderStatus.Inactive]: 3,
+  [OrderStatus.Placing]: 4,
+  [OrderStatus.Rejected]: 5,
+  [OrderStatus.Working]: 6,
+};
+
 const stopTypeToApi: Record<StopType, ApiStopType> = {
   [StopType.StopLoss]: 0,
   [StopType.TrailingStop]: 1,
@@ -247,7 +119,7 @@ const parentTypeFromApi: Record<ApiParentType, ParentType> = {
 
 // Mappings, one field at a time: a renamed or removed field cannot slip through a spread or a cast.
 
-function toApiCustomFields(fields: CustomFields): ApiCustomFields {
+function toApiCustomFields(fields: CustomInputFieldsValues): ApiCustomFields {
   const api: ApiCustomFields = {};
   for (const [name, value] of Object.entries(fields)) {
     api[name] = typeof value === "object" ? { text: value.text, checked: value.checked } : value;
@@ -255,15 +127,33 @@ function toApiCustomFields(fields: CustomFields): ApiCustomFields {
   return api;
 }
 
-function fromApiCustomFields(fields: ApiCustomFields): CustomFields {
-  const custom: CustomFields = {};
+function fromApiCustomFields(fields: ApiCustomFields): CustomInputFieldsValues {
+  const custom: CustomInputFieldsValues = {};
   for (const [name, value] of Object.entries(fields)) {
     custom[name] = typeof value === "object" ? { text: value.text, checked: value.checked } : value;
   }
   return custom;
 }
 
-export function toApiPreOrder(order: PreOrder): ApiPreOrder {
+// The contract's durations, keyed by its union so one added or removed there is a compile error here.
+const durationTypes: Record<ApiDurationType, true> = { DAY: true, GTC: true, GTT: true, IOC: true, FOK: true };
+
+function isApiDurationType(type: string): type is ApiDurationType {
+  return Object.hasOwn(durationTypes, type);
+}
+
+/** TradingView names durations with free strings; the terminal offers only the broker's (setDurations). */
+function toApiDuration(duration: OrderDuration): ApiOrderDuration {
+  const type = duration.type;
+  if (!isApiDurationType(type)) throw new TypeError(`the broker offers no duration "${type}"`);
+  return duration.datetime === undefined ? { type } : { type, datetime: duration.datetime };
+}
+
+function fromApiDuration(duration: ApiOrderDuration): OrderDuration {
+  return duration.datetime === undefined ? { type: duration.type } : { type: duration.type, datetime: duration.datetime };
+}
+
+export function toApiPreOrder(order: OrderRequest): ApiPreOrder {
   const api: ApiPreOrder = {
     symbol: order.symbol,
     type: typeToApi[order.type],
@@ -278,6 +168,9 @@ export function toApiPreOrder(order: PreOrder): ApiPreOrder {
   if (order.trailingStopPips !== undefined) api.trailingStopPips = order.trailingStopPips;
   if (order.stopType !== undefined) api.stopType = stopTypeToApi[order.stopType];
   if (order.customFields !== undefined) api.customFields = toApiCustomFields(order.customFields);
+  if (order.duration !== undefined) api.duration = toApiDuration(order.duration);
+  if (order.isClose !== undefined) api.isClose = order.isClose;
+  if (order.currentQuotes !== undefined) api.currentQuotes = { ask: order.currentQuotes.ask, bid: order.currentQuotes.bid };
   return api;
 }
 
@@ -305,10 +198,11 @@ export function toApiModifiedOrder(order: Order): ApiModifiedOrder {
     order.stopLoss !== undefined || order.guaranteedStop !== undefined || order.trailingStopPips !== undefined;
   if (order.stopType !== undefined && hasStop) api.stopType = stopTypeToApi[order.stopType];
   if (order.customFields !== undefined) api.customFields = toApiCustomFields(order.customFields);
+  if (order.duration !== undefined) api.duration = toApiDuration(order.duration);
   return api;
 }
 
-export function toApiBrackets(brackets: Brackets): ApiBrackets {
+export function toApiBrackets(brackets: BracketChanges): ApiBrackets {
   const api: ApiBrackets = {};
   if (brackets.takeProfit !== undefined) api.takeProfit = brackets.takeProfit;
   if (brackets.stopLoss !== undefined) api.stopLoss = brackets.stopLoss;
@@ -343,8 +237,8 @@ export function fromApiOrder(order: ApiPlacedOrder): Order {
     customFields: order.customFields === undefined ? undefined : fromApiCustomFields(order.customFields),
     parentId: order.parentId,
     parentType: order.parentType === undefined ? undefined : parentTypeFromApi[order.parentType],
+    duration: order.duration === undefined ? undefined : fromApiDuration(order.duration),
     updateTime: order.updateTime,
-    message: order.message?.text,
   };
 }
 
@@ -360,6 +254,22 @@ export function fromApiPosition(position: ApiPosition): Position {
     guaranteedStop: position.guaranteedStop,
     trailingStopPips: position.trailingStopPips,
   };
+}
+
+/** A position as the stream reports it after a fill: `qty` 0 when it went flat. */
+export function fromApiPositionUpdate(position: ApiPositionUpdate): Position {
+  return {
+    id: position.id,
+    symbol: position.symbol,
+    qty: position.qty,
+    side: sideFromApi[position.side],
+    avgPrice: position.avgPrice,
+  };
+}
+
+/** A quote as TradingView's realtimeUpdate takes it: bid, ask, and the last trade's price. */
+export function fromApiQuote(quote: ApiQuote): TradingQuotes {
+  return { bid: quote.bid, ask: quote.ask, trade: quote.last, spread: quote.ask - quote.bid };
 }
 
 export function fromApiExecution(execution: ApiExecution): Execution {
@@ -385,6 +295,26 @@ export function fromApiAccountInfo(account: ApiAccountInfo): AccountInfo {
     realizedPnl: account.realizedPnl,
     unrealizedPnl: account.unrealizedPnl,
   };
+}
+
+/** One event of the stream, decoded by its name in the contract's `x-events` and mapped. */
+export function fromStreamMessage(message: StreamMessage): BrokerEvent {
+  switch (message.event) {
+    case "order":
+      return { kind: "order", order: fromApiOrder(decodePayload("order", message.data)) };
+    case "execution":
+      return { kind: "execution", execution: fromApiExecution(decodePayload("execution", message.data)) };
+    case "position":
+      return { kind: "position", position: fromApiPositionUpdate(decodePayload("position", message.data)) };
+    case "account":
+      return { kind: "account", account: fromApiAccountInfo(decodePayload("account", message.data)) };
+    case "quote": {
+      const quote = decodePayload("quote", message.data);
+      return { kind: "quote", symbol: quote.symbol, quotes: fromApiQuote(quote) };
+    }
+    case "resync":
+      return { kind: "resync", reason: decodePayload("resync", message.data).reason };
+  }
 }
 
 export function fromApiOrderPreview(preview: ApiOrderPreviewResult): OrderPreviewResult {
@@ -435,16 +365,30 @@ async function settle<A, T>(pending: Promise<Answer<A>>, map: (data: A) => T): P
   return { ok: false, status: response.status, data: undefined, error: toProblem(error, response) };
 }
 
+const EVENTS_PATH: keyof paths = "/broker/events";
+
 /** The frontend's broker interface over HTTP. `baseUrl` is the server's origin, such as http://127.0.0.1:8000. */
-export class HttpBroker implements BrokerApi {
+export class HttpBroker implements ApiInterface {
   readonly client: BrokerClient;
+  private readonly baseUrl: string;
 
   constructor(baseUrl: string) {
-    this.client = createBrokerClient(baseUrl);
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.client = createBrokerClient(this.baseUrl);
+  }
+
+  /** The live stream (streamEvents): reopened after every drop, resuming with Last-Event-ID. */
+  subscribe(listener: BrokerEventListener, symbols: readonly string[] = []): BrokerSubscription {
+    return new EventStreamConnection({
+      url: `${this.baseUrl}${BASE_PATH}${EVENTS_PATH}`,
+      symbols,
+      onMessage: (message) => listener.event(fromStreamMessage(message)),
+      onState: (state) => listener.state(state),
+    });
   }
 
   /** Places the order; `confirmId` is the one previewOrder gave for this very order. */
-  placeOrder(order: PreOrder, confirmId?: string): Promise<Result<{ orderId: string }>> {
+  placeOrder(order: OrderRequest, confirmId?: string): Promise<Result<{ orderId: string }>> {
     return settle(
       this.client.POST("/broker/orders", {
         params: { query: confirmId === undefined ? {} : { confirmId } },
@@ -454,7 +398,7 @@ export class HttpBroker implements BrokerApi {
     );
   }
 
-  previewOrder(order: PreOrder): Promise<Result<OrderPreviewResult>> {
+  previewOrder(order: OrderRequest): Promise<Result<OrderPreviewResult>> {
     return settle(this.client.POST("/broker/order-previews", { body: toApiPreOrder(order) }), fromApiOrderPreview);
   }
 
@@ -483,8 +427,11 @@ export class HttpBroker implements BrokerApi {
     );
   }
 
-  getOrders(): Promise<Result<Order[]>> {
-    return settle(this.client.GET("/broker/orders"), (orders) => orders.map(fromApiOrder));
+  getOrders(filter: OrderFilter = {}): Promise<Result<Order[]>> {
+    const query: { status?: ApiOrderStatus[]; symbol?: string } = {};
+    if (filter.status !== undefined) query.status = filter.status.map((status) => statusToApi[status]);
+    if (filter.symbol !== undefined) query.symbol = filter.symbol;
+    return settle(this.client.GET("/broker/orders", { params: { query } }), (orders) => orders.map(fromApiOrder));
   }
 
   /** Filled, canceled and rejected orders, the most recently changed first (at most `limit`). */
@@ -519,7 +466,7 @@ export class HttpBroker implements BrokerApi {
   }
 
   /** Sets, changes or (with null) removes the position's take-profit and stop-loss. */
-  editPositionBrackets(positionId: string, brackets: Brackets): Promise<Result<Position>> {
+  editPositionBrackets(positionId: string, brackets: BracketChanges): Promise<Result<Position>> {
     return settle(
       this.client.PUT("/broker/positions/{positionId}/brackets", {
         params: { path: { positionId } },

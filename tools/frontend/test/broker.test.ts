@@ -283,7 +283,7 @@ describe("broker adapter", () => {
     expect(ids).not.toContain(working);
     expect(ids.indexOf(canceled)).toBeGreaterThanOrEqual(0);
     expect(ids.indexOf(canceled)).toBeLessThan(ids.indexOf(filled?.id ?? ""));
-    const final = [OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected];
+    const final: OrderStatus[] = [OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected];
     expect(history.every((order) => final.includes(order.status))).toBe(true);
 
     const latest = unwrap(await broker.getOrdersHistory(1));
