@@ -3,7 +3,9 @@
 Every app runs under uvicorn (1 worker, uvloop, httptools) on loopback over its own copy of the same
 seeded SQLite store. After a warm-up, rounds alternate the order of the apps so drift (thermal, other
 load) hits all of them alike; each figure is the median over the rounds. Results go to a table on stdout
-and to build/bench/results.json; machine and versions to build/bench/meta.json.
+and to build/bench/results.json; machine and versions to build/bench/meta.json. Then tools/bench/stream.py
+times fills to event-stream subscribers (its rows join results.json) and tools/bench/ticks.py times the
+engine without HTTP; `--only requests|stream|ticks` runs one part.
 """
 
 from __future__ import annotations
