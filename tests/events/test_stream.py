@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,18 @@ class Service:
         self.base = base
         self.store = SQLiteStore(db)
 
-    def newest(self) -> int:
+    def bounds(self) -> tuple[int, int]:
         with self.store.snapshot() as ledger:
             found = ledger.event_bounds()
         assert found is not None
-        return int(found[1])
+        return found
+
+    def newest(self) -> int:
+        return self.bounds()[1]
+
+    def before_first(self) -> str:
+        """The id to resume from to get every stored event (ids begin at the store's creation time)."""
+        return str(self.bounds()[0] - 1)
 
 
 @pytest.fixture(scope="module", params=["true", "false"], ids=["fastpath", "connexion"])
@@ -47,12 +55,15 @@ def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 def _read(client: Service, count: int, **kwargs: Any) -> tuple[list[dict[str, str]], list[str]]:
-    """The first `count` events of a new stream, and every line read."""
+    """The first `count` events of a new stream, and every line read; fails after 10 s (keep-alives would
+    otherwise keep a stream that sends fewer events open for good)."""
+    deadline = time.monotonic() + 10
     got: list[dict[str, str]] = []
     lines: list[str] = []
 
     def recorded(source: Iterator[str]) -> Iterator[str]:
         for line in source:
+            assert time.monotonic() < deadline, f"{len(got)} of {count} events within 10 s: {lines}"
             lines.append(line)
             yield line
 
@@ -67,28 +78,33 @@ def _read(client: Service, count: int, **kwargs: Any) -> tuple[list[dict[str, st
     return got, lines
 
 
-def test_a_client_resuming_from_zero_gets_every_event_in_order(client: Service) -> None:
-    got, _ = _read(client, client.newest(), params={"lastEventId": "0", "symbols": "AAPL"})
-    assert [int(event["id"]) for event in got] == list(range(1, client.newest() + 1))
+def test_a_client_resuming_before_the_first_event_gets_every_event_in_order(client: Service) -> None:
+    oldest, newest = client.bounds()
+    resume = {"lastEventId": client.before_first(), "symbols": "AAPL"}
+    got, _ = _read(client, newest - oldest + 1, params=resume)
+    assert [int(event["id"]) for event in got] == list(range(oldest, newest + 1))
     kinds = {event["event"] for event in got}
     assert kinds == {"account", "quote", "order", "position", "execution"}
 
 
 def test_the_last_event_id_header_resumes_exactly_after_it(client: Service) -> None:
-    everything, _ = _read(client, client.newest(), params={"lastEventId": "0", "symbols": "AAPL"})
+    oldest, newest = client.bounds()
+    resume = {"lastEventId": client.before_first(), "symbols": "AAPL"}
+    everything, _ = _read(client, newest - oldest + 1, params=resume)
     middle = everything[len(everything) // 2]
     rest = everything[len(everything) // 2 + 1 :]
     got, _ = _read(
         client,
         len(rest),
         headers={"Last-Event-ID": middle["id"]},
-        params={"lastEventId": "0", "symbols": "AAPL"},
+        params=resume,
     )
     assert got == rest
 
 
 def test_quotes_are_sent_only_for_the_symbols_named(client: Service) -> None:
-    everything, _ = _read(client, client.newest() - 1, params={"lastEventId": "0"})
+    oldest, newest = client.bounds()
+    everything, _ = _read(client, newest - oldest, params={"lastEventId": client.before_first()})
     assert all(event["event"] != "quote" for event in everything)
 
 
@@ -96,7 +112,7 @@ def test_a_client_older_than_the_retention_gets_one_resync(client: Service) -> N
     with client.store.transaction() as ledger:
         ledger.prune_events(2)
     newest = client.newest()
-    got, _ = _read(client, 1, headers={"Last-Event-ID": "1"})
+    got, _ = _read(client, 1, headers={"Last-Event-ID": str(newest - 3)})
     assert got[0]["event"] == "resync" and got[0]["id"] == str(newest)
     got, _ = _read(client, 2, headers={"Last-Event-ID": str(newest - 2)})
     assert [int(event["id"]) for event in got] == [newest - 1, newest]

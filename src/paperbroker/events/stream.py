@@ -65,8 +65,10 @@ class EventStream(StreamingResponse):
         feed = self._feed
         subscription = await feed.subscribe()  # first, so nothing committed from here on is missed
         try:
-            yield b": connected\n\n"
+            # Where live events start, read before `: connected`: a change the client makes once it sees
+            # that line has a higher id, so it is sent, however long this read took.
             bounds = await asyncio.to_thread(feed.bounds)
+            yield b": connected\n\n"
             newest = 0 if bounds is None else bounds[1]
             sent = newest
             if last_event_id is not None:
