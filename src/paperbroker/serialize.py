@@ -16,7 +16,7 @@ from paperbroker.engine.account import AccountSummary
 from paperbroker.engine.brackets import Protection
 from paperbroker.engine.instruments import Instrument
 from paperbroker.engine.model import Execution, Order, OrderStatus, Position, Quote, StopType
-from paperbroker.engine.numbers import to_float
+from paperbroker.engine.numbers import Money, to_float
 from paperbroker.engine.preview import Preview
 
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "Fr", "CNY": "¥", "INR": "₹"}
@@ -106,6 +106,11 @@ def position_update_json(symbol: str, position: Position | None, previous: Posit
         "side": int(shown.side),
         "avgPrice": to_float(shown.avg_price),
     }
+
+
+def position_pl_json(position: Position, pl: Money) -> Json:
+    """TradingView's plUpdate: an open position's unrealized P&L at the current quote."""
+    return {"id": position.symbol, "symbol": position.symbol, "pl": to_float(pl)}
 
 
 def execution_json(execution: Execution) -> Json:

@@ -34,13 +34,14 @@ def broker() -> Broker:
     return Broker(SQLiteStore(":memory:"), BrokerConfig())
 
 
-def test_a_fill_records_order_position_execution_and_one_account_event(broker: Broker) -> None:
+def test_a_fill_records_order_position_execution_its_pl_and_one_account_event(broker: Broker) -> None:
     broker.set_quote("AAPL", Decimal(100), Decimal(101))
     start = _newest(broker)
     broker.place_order(NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(3)))
     kinds = [kind for _, kind, _ in _outbox(broker, start)]
-    assert kinds == ["order", "position", "execution", "order", "account"]
-    account = _outbox(broker, start)[-1][2]
+    assert kinds == ["order", "position", "execution", "order", "pl", "account"]
+    pl, account = (data for _, _, data in _outbox(broker, start)[-2:])
+    assert pl == {"id": "AAPL", "symbol": "AAPL", "pl": -3.0}, "3 bought at the ask of 101, marked at the bid"
     assert account["balance"] == 100_000 and account["equity"] == 100_000 - 3
 
 
@@ -65,7 +66,7 @@ def test_ids_only_increase_and_every_payload_matches_its_schema(broker: Broker) 
     assert ids == sorted(set(ids))
 
 
-def test_a_quote_of_a_held_symbol_records_the_account_and_others_do_not(broker: Broker) -> None:
+def test_a_quote_of_a_held_symbol_records_its_pl_and_the_account_and_others_do_not(broker: Broker) -> None:
     broker.set_quote("AAPL", Decimal(100), Decimal(101))
     broker.place_order(NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(1)))
     start = _newest(broker)
@@ -73,7 +74,8 @@ def test_a_quote_of_a_held_symbol_records_the_account_and_others_do_not(broker: 
     assert [kind for _, kind, _ in _outbox(broker, start)] == ["quote"]
     start = _newest(broker)
     broker.set_quote("AAPL", Decimal(110), Decimal(111))
-    assert [kind for _, kind, _ in _outbox(broker, start)] == ["quote", "account"]
+    assert [kind for _, kind, _ in _outbox(broker, start)] == ["quote", "pl", "account"]
+    assert _outbox(broker, start)[1][2] == {"id": "AAPL", "symbol": "AAPL", "pl": 9.0}
 
 
 def test_reads_and_failed_transactions_record_nothing(broker: Broker) -> None:

@@ -84,7 +84,7 @@ def test_a_client_resuming_before_the_first_event_gets_every_event_in_order(clie
     got, _ = _read(client, newest - oldest + 1, params=resume)
     assert [int(event["id"]) for event in got] == list(range(oldest, newest + 1))
     kinds = {event["event"] for event in got}
-    assert kinds == {"account", "quote", "order", "position", "execution"}
+    assert kinds == {"account", "pl", "quote", "order", "position", "execution"}
 
 
 def test_the_last_event_id_header_resumes_exactly_after_it(client: Service) -> None:

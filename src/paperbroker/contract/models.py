@@ -12,6 +12,7 @@ class Event(StrEnum):
     execution = "execution"
     position = "position"
     account = "account"
+    pl = "pl"
     quote = "quote"
     resync = "resync"
 
@@ -1388,3 +1389,21 @@ class PositionUpdate(BaseModel):
     ]
     side: Side
     avgPrice: Annotated[float, Field(examples=[189.5], ge=1e-09)]
+
+
+class PositionPl(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[str, Field(examples=["AAPL"])]
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    pl: Annotated[float, Field(examples=[100000.0])]

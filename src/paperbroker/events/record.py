@@ -21,17 +21,19 @@ import orjson
 
 from paperbroker.engine.account import mark_to_market
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
+from paperbroker.engine.positions import unrealized_pnl
 from paperbroker.serialize import (
     Json,
     account_json,
     execution_json,
     order_json,
+    position_pl_json,
     position_update_json,
     quote_json,
 )
 from paperbroker.store.base import Ledger, Store
 
-EVENT_KINDS = ("order", "execution", "position", "account", "quote", "resync")
+EVENT_KINDS = ("order", "execution", "position", "account", "pl", "quote", "resync")
 """What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
 
 
@@ -62,7 +64,8 @@ class RecordingLedger:
 
     The `account` event is written once, by `finish`, when the transaction changed the account or quoted a
     symbol with an open position: equity and unrealized P&L move with either, and one event per transaction
-    is what a terminal's P&L display needs.
+    is what a terminal's P&L display needs. So is one `pl` event per open position whose quote or size
+    changed (TradingView's plUpdate).
     """
 
     def __init__(self, inner: Ledger) -> None:
@@ -77,16 +80,21 @@ class RecordingLedger:
         self.recorded = True
 
     def finish(self) -> None:
-        """Write the transaction's `account` event, if it has one; call once, before commit."""
-        if not (self._account_changed or self._quoted):
+        """Write the transaction's `pl` and `account` events, if it has any; call once, before commit."""
+        if not (self._account_changed or self._quoted or self._positions):
             return
         positions = self._inner.list_positions()
-        if not self._account_changed and not any(p.symbol in self._quoted for p in positions):
+        moved = [p for p in positions if p.symbol in self._quoted or p.symbol in self._positions]
+        if not self._account_changed and not moved:
             return
+        quotes = self._inner.list_quotes(position.symbol for position in positions)
+        for position in moved:
+            quote = quotes.get(position.symbol)
+            if quote is not None:
+                self._record("pl", position_pl_json(position, unrealized_pnl(position, quote.bid, quote.ask)))
         account = self._inner.get_account()
         if account is None:
             return
-        quotes = self._inner.list_quotes(position.symbol for position in positions)
         self._record("account", account_json(mark_to_market(account, positions, quotes)))
 
     # Writes, each recorded

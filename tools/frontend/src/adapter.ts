@@ -308,6 +308,10 @@ export function fromStreamMessage(message: StreamMessage): BrokerEvent {
       return { kind: "position", position: fromApiPositionUpdate(decodePayload("position", message.data)) };
     case "account":
       return { kind: "account", account: fromApiAccountInfo(decodePayload("account", message.data)) };
+    case "pl": {
+      const pl = decodePayload("pl", message.data);
+      return { kind: "pl", positionId: pl.id, pl: pl.pl };
+    }
     case "quote": {
       const quote = decodePayload("quote", message.data);
       return { kind: "quote", symbol: quote.symbol, quotes: fromApiQuote(quote) };

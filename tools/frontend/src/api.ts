@@ -73,6 +73,8 @@ export type BrokerEvent =
   /** `qty` 0 when the position went flat. */
   | { kind: "position"; position: Position }
   | { kind: "account"; account: AccountInfo }
+  /** An open position's unrealized P&L at the current quote (TradingView's plUpdate). */
+  | { kind: "pl"; positionId: string; pl: number }
   | { kind: "quote"; symbol: string; quotes: TradingQuotes }
   /** Events were missed and cannot be sent: refetch orders, positions and the account. */
   | { kind: "resync"; reason: string };

@@ -38,6 +38,7 @@ const EVENT_NAMES: Record<StreamEventName, true> = {
   execution: true,
   position: true,
   account: true,
+  pl: true,
   quote: true,
   resync: true,
 };

@@ -1,7 +1,7 @@
 // The broker a TradingView Trading Terminal uses: TradingView's IBrokerTerminal on the frontend's broker
 // interface (src/api.ts). Requests go to the backend as they come; everything the terminal learns without
 // asking (fills, positions, P&L, equity, quotes, the connection) arrives on the backend's event stream and is
-// pushed to the host the way TradingView expects. No trading logic lives here: one engine, the backend's.
+// pushed to the host the way TradingView expects (set broker_config's supportPLUpdate: P&L comes as plUpdate). No trading logic lives here: one engine, the backend's.
 import { HttpBroker } from "./adapter";
 import type { ApiInterface, BracketChanges, BrokerEvent, BrokerProblem, BrokerSubscription, ChannelState, Result } from "./api";
 import { ExampleBroker } from "./examples";
@@ -310,6 +310,9 @@ export class PaperBrokerTerminal implements IBrokerTerminal {
         return;
       case "account":
         this.setMoney(event.account);
+        return;
+      case "pl":
+        this.host.plUpdate(event.positionId, event.pl);
         return;
       case "quote":
         if (this.realtimeSymbols.has(event.symbol)) this.host.realtimeUpdate(event.symbol, event.quotes);

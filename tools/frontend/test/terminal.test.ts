@@ -60,7 +60,7 @@ describe("PaperBrokerTerminal", () => {
     expect(order).toMatchObject({ symbol, side: Side.Buy, type: OrderType.Limit, qty: 3, limitPrice: 99 });
   });
 
-  it("pushes a fill: orderUpdate(Filled), executionUpdate, positionUpdate and equityUpdate", async () => {
+  it("pushes a fill: orderUpdate(Filled), executionUpdate, positionUpdate, equityUpdate and plUpdate", async () => {
     const { host, terminal } = await connect();
     terminal.subscribeEquity();
     const symbol = freshSymbol();
@@ -80,6 +80,13 @@ describe("PaperBrokerTerminal", () => {
     const position = await within(1_000, "positionUpdate", () => host.of("positionUpdate").find((call) => call.position.symbol === symbol));
     expect(position.position).toMatchObject({ id: symbol, qty: 4, side: Side.Buy, avgPrice: 99 });
     await within(1_000, "equityUpdate after the fill", () => (host.of("equityUpdate").length > equityBefore ? true : undefined));
+    // 4 bought at 99, marked at the bid of 98.5; then the bid moves to 101.
+    const pl = await within(1_000, "plUpdate", () => host.of("plUpdate").find((call) => call.positionId === symbol));
+    expect(pl.pl).toBeCloseTo(-2, 9);
+    await setQuote(backend, symbol, 101, 101.5);
+    await within(1_000, "plUpdate at the new bid", () =>
+      host.of("plUpdate").some((call) => call.positionId === symbol && Math.abs(call.pl - 8) < 1e-9) ? true : undefined,
+    );
     const account = await backend.getAccountInfo();
     if (!account.ok) throw new Error(`getAccountInfo answered ${account.status}`);
     await within(1_000, "the host's equity is the account's", () =>
