@@ -153,7 +153,11 @@ class ClearJSONRequestBodyValidator(JSONRequestBodyValidator):
             raise BadRequestProblem(
                 detail=f"The request body is not valid {self._encoding}: {error.reason}."
             ) from None
-        except (orjson.JSONDecodeError, LookupError) as error:
+        except (UnicodeError, LookupError):  # an unknown charset, or one that cannot decode ("undefined")
+            raise BadRequestProblem(
+                detail=f"The request body cannot be decoded as charset={self._encoding}: send UTF-8."
+            ) from None
+        except orjson.JSONDecodeError as error:
             raise BadRequestProblem(detail=f"The request body is not valid JSON: {error}.") from None
         scope.setdefault("extensions", {})[PARSED_BODY] = body
         return body

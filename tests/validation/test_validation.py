@@ -149,6 +149,22 @@ def test_non_utf8_bodies_say_so(service: tuple[TestClient, Path]) -> None:
     assert "not valid utf-8" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "no-such-codec"])
+def test_a_charset_that_cannot_decode_the_body_is_a_400(
+    service: tuple[TestClient, Path], charset: str
+) -> None:
+    """Found by a hostile run: charset=undefined and charset=punycode were a 500 (uncaught UnicodeError)."""
+    client, _ = service
+    response = client.put(
+        "/sim/quotes/AAPL",
+        content=b'{"bid": 1, "ask": 2}',
+        headers={"content-type": f"application/json;charset={charset}"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"charset={charset}" in response.json()["detail"]
+
+
 def test_a_failed_one_of_is_explained_by_the_branch_the_type_selects(
     service: tuple[TestClient, Path],
 ) -> None:
