@@ -30,6 +30,7 @@ from paperbroker.market.ticker import run_ticker, tick
 from paperbroker.settings import Settings
 from paperbroker.store import open_store
 from paperbroker.validation import validator_map
+from paperbroker.web.page import WebPage
 
 API_BASE = "/api/v1"
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
     )
     app.add_error_handler(BrokerError, broker_error)
     _add_http_middleware(app, settings)
+    app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     app.broker = broker
     return app
 
@@ -152,7 +154,6 @@ def _documented_methods() -> dict[str, list[str]]:
 
 def _add_http_middleware(app: AsyncApp, settings: Settings) -> None:
     """Outermost, so oversized bodies never reach validation and every 405 names the right methods."""
-    app.add_middleware(RootRedirect, MiddlewarePosition.BEFORE_EXCEPTION, to=f"{API_BASE}/ui/")
     app.add_middleware(
         AllowHeader, MiddlewarePosition.BEFORE_EXCEPTION, base_path=API_BASE, paths=_documented_methods()
     )
@@ -165,4 +166,5 @@ def create_stub_app() -> AsyncApp:
     app = AsyncApp(__name__)
     app.add_api(spec_path(), resolver=_resolver({}), resolver_error=501, validate_responses=True)
     _add_http_middleware(app, Settings())
+    app.add_middleware(RootRedirect, MiddlewarePosition.BEFORE_EXCEPTION, to=f"{API_BASE}/ui/")
     return app

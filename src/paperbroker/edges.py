@@ -137,7 +137,8 @@ class ControlCharacterGuard:
 
 
 class RootRedirect:
-    """`GET /` is where a person types the address: send them to the API's documentation."""
+    """`GET /` of the stub, which has no engine to show: the API's documentation (serve and mock show the
+    web terminal there, web/page.py)."""
 
     def __init__(self, app: ASGIApp, to: str) -> None:
         self.app = app

@@ -15,12 +15,14 @@ from dataclasses import replace
 from typing import Any
 
 from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
 from connexion.mock import MockResolver
 
 from paperbroker.app import create_app
 from paperbroker.contract import spec_path
 from paperbroker.settings import Settings
 from paperbroker.validation import validator_map
+from paperbroker.web.page import WebPage
 
 IN_MEMORY = ":memory:"
 
@@ -52,6 +54,7 @@ def create_example_app() -> AsyncApp:
         strict_validation=True,
         validator_map=validator_map(),
     )
+    app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 
 

@@ -46,10 +46,3 @@ def test_control_characters_in_a_path_are_a_400(client: TestClient) -> None:
     response = client.get("/broker/executions/AB%0A")
     assert response.status_code == 400
     assert response.json()["detail"] == "The path contains control characters."
-
-
-def test_the_root_redirects_a_person_to_the_api_documentation(client: TestClient) -> None:
-    response = client.get("http://testserver/", follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "/api/v1/ui/"
-    assert client.get("http://testserver/").status_code == 200  # followed: Swagger UI
