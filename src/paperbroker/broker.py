@@ -15,7 +15,8 @@ from datetime import time as time_of_day
 from decimal import Decimal
 
 from paperbroker.engine import account as accounting
-from paperbroker.engine import brackets, durations, orders
+from paperbroker.engine import bars, brackets, durations, orders
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.errors import (
     OrderNotFound,
     PositionNotFound,
@@ -318,7 +319,8 @@ class Broker:
     # Account and market -------------------------------------------------------------------------------
 
     def reset(self) -> accounting.AccountSummary:
-        """Back to the starting state: no orders, executions, positions or previews; starting cash."""
+        """Back to the starting state: no orders, executions, positions or previews; starting cash. Quotes
+        and bars stay: they are the market's, not the account's."""
         with recording(self.store) as ledger:
             ledger.clear_trading()
             ledger.put_account(self._opening_account())
@@ -378,6 +380,17 @@ class Broker:
     def current_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
         with self.store.snapshot() as ledger:
             return ledger.list_quotes(symbols)
+
+    def price_bars(
+        self, symbol: str, minutes: int, start: int | None = None, end: int | None = None, limit: int = 300
+    ) -> list[Bar]:
+        """getBars: bars of `minutes` starting in [`start`, `end`), the first `limit` from `start` or the
+        latest before `end`; read from at most `limit` * `minutes` stored 1-minute bars."""
+        first = None if start is None else bars.first_period_from(start, minutes)
+        until = None if end is None else bars.first_period_from(end, minutes)
+        with self.store.snapshot() as ledger:
+            minute_bars = ledger.minute_bars(symbol, first, until, limit * minutes)
+        return bars.complete_bars(minute_bars, minutes, limit, first=start is not None)
 
     # Steps inside a transaction -----------------------------------------------------------------------
 
@@ -495,6 +508,10 @@ class Broker:
 
     def _apply_quote(self, ledger: Ledger, quote: Quote) -> None:
         ledger.put_quote(quote)
+        minute = bars.period_start(quote.time, 1)
+        ledger.put_minute_bar(
+            quote.symbol, bars.fold(ledger.minute_bar(quote.symbol, minute), quote.last, quote.time)
+        )
         pip_size = self.config.catalog.rules(quote.symbol).pip_size
         for stop in ledger.trailing_stops(quote.symbol):
             trailed = brackets.trail(stop, quote, pip_size)

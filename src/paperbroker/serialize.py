@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from paperbroker.engine.account import AccountSummary
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.brackets import Protection
 from paperbroker.engine.instruments import Instrument
 from paperbroker.engine.model import Execution, Order, OrderStatus, Position, Quote, StopType
@@ -180,3 +181,14 @@ def preview_json(preview: Preview, confirm_id: str | None) -> Json:
     if preview.errors:
         data["errors"] = list(preview.errors)
     return data
+
+
+def bar_json(bar: Bar) -> Json:
+    return {
+        "time": bar.time,
+        "open": to_float(bar.open),
+        "high": to_float(bar.high),
+        "low": to_float(bar.low),
+        "close": to_float(bar.close),
+        "ticks": bar.ticks,
+    }

@@ -44,7 +44,7 @@ def test_operation_ids_are_the_contract() -> None:
         "placeOrder", "modifyOrder", "cancelOrder", "getOrder", "getOrders", "getPositions",
         "getExecutions", "getAccountInfo", "getQuotes", "setQuote", "symbolInfo", "getSymbols",
         "previewOrder", "cancelOrders", "getOrdersHistory", "closePosition", "reversePosition",
-        "editPositionBrackets", "resetAccount", "streamEvents",
+        "editPositionBrackets", "resetAccount", "streamEvents", "getBars",
     }  # fmt: skip
 
 

@@ -60,6 +60,11 @@ SCRIPT: list[tuple[str, str, Any]] = [
     ("GET", "/market/quotes?symbols=ZZZ", None),
     ("GET", "/market/quotes", None),
     ("GET", "/market/quotes?symbols=AAPL&extra=1", None),
+    ("GET", "/market/bars/AAPL", None),  # one quote each: one bar, whichever minute the run falls in
+    ("GET", "/market/bars/MSFT?resolution=60&from=0&to=253402300799999&limit=2", None),
+    ("GET", "/market/bars/ZZZ?resolution=5", None),
+    ("GET", "/market/bars/AAPL?resolution=2", None),
+    ("GET", "/market/bars/AAPL?limit=0", None),
 ]  # fmt: skip
 
 
@@ -84,7 +89,7 @@ def _operations(app: Any) -> list[Any]:
 
 def test_each_operation_is_bound_once_at_start(client: TestClient) -> None:
     operations = _operations(client.app)
-    assert len(operations) == 20
+    assert len(operations) == 21
     assert all(isinstance(op, fastpath.BoundOperation) for op in operations)
 
 

@@ -59,6 +59,7 @@ REQUESTS: dict[str, tuple[str, str, Any]] = {
     "getExecutions": ("GET", "/broker/executions/ZZZ", None),
     "getAccountInfo": ("GET", "/broker/account", None),
     "getQuotes": ("GET", "/market/quotes?symbols=ZZZ", None),
+    "getBars": ("GET", "/market/bars/ZZZ?resolution=5&limit=10", None),
     "setQuote": ("PUT", "/sim/quotes/ZZZ", {"bid": 1, "ask": 2}),
     "previewOrder": ("POST", "/broker/order-previews", {"symbol": "ZZZ", "type": 2, "side": 1, "qty": 1}),
     "cancelOrders": ("POST", "/broker/order-cancellations", {"symbol": "ZZZ"}),

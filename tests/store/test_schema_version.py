@@ -118,3 +118,38 @@ def test_a_postgresql_schema_of_another_schema_version_is_refused(pg_dsn: str, p
         )
     with pytest.raises(IncompatibleDatabase, match=NEWER):
         PostgresStore(pg_dsn, schema=pg_schema)
+
+
+def test_a_sqlite_file_of_version_3_from_before_bars_opens_and_gains_the_bars_table(tmp_path: Path) -> None:
+    path = tmp_path / "paperbroker.db"
+    store = SQLiteStore(path)
+    with store.transaction() as ledger:
+        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE bars")  # as the version-3 paperbroker before getBars left it
+    conn.close()
+    reopened = SQLiteStore(path)
+    with reopened.snapshot() as ledger:
+        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
+        assert ledger.minute_bars("AAPL", None, None, 10) == []
+    reopened.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    conn.close()
+
+
+def test_a_postgresql_schema_of_version_3_from_before_bars_opens_and_gains_the_bars_table(
+    pg_dsn: str, pg_schema: str
+) -> None:
+    store = PostgresStore(pg_dsn, schema=pg_schema)
+    with store.transaction() as ledger:
+        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
+    store.close()
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP TABLE {}.bars").format(sql.Identifier(pg_schema)))
+    reopened = PostgresStore(pg_dsn, schema=pg_schema)
+    with reopened.snapshot() as ledger:
+        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
+        assert ledger.minute_bars("AAPL", None, None, 10) == []
+    reopened.close()

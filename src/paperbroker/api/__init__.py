@@ -30,6 +30,7 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     "getAccountInfo": account.get_account_info,
     "getQuotes": market.get_quotes,
     "setQuote": market.set_quote,
+    "getBars": market.get_bars,
 }
 
 

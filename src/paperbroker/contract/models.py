@@ -85,6 +85,63 @@ class OrderId(RootModel[str]):
     ]
 
 
+class Bar(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    time: Annotated[
+        int,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ]
+    open: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    high: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    low: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    close: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    ticks: Annotated[
+        int,
+        Field(
+            description="How many quotes the bar was built from.", examples=[12], ge=1
+        ),
+    ]
+
+
 class DurationType(StrEnum):
     GTC = "GTC"
     DAY = "DAY"

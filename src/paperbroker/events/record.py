@@ -20,6 +20,7 @@ from typing import Protocol
 import orjson
 
 from paperbroker.engine.account import mark_to_market
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
 from paperbroker.engine.positions import unrealized_pnl
 from paperbroker.serialize import (
@@ -189,6 +190,16 @@ class RecordingLedger:
 
     def quoted_symbols(self) -> list[str]:
         return self._inner.quoted_symbols()
+
+    def minute_bar(self, symbol: str, time: int) -> Bar | None:
+        return self._inner.minute_bar(symbol, time)
+
+    def put_minute_bar(self, symbol: str, bar: Bar) -> None:
+        """Not an event: the quote event that made the bar carries its price."""
+        self._inner.put_minute_bar(symbol, bar)
+
+    def minute_bars(self, symbol: str, start: int | None, end: int | None, limit: int) -> list[Bar]:
+        return self._inner.minute_bars(symbol, start, end, limit)
 
     def add_event(self, kind: str, data: str) -> None:
         self._inner.add_event(kind, data)

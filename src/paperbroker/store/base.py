@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
 
 
@@ -67,7 +68,7 @@ class Ledger(Protocol):
         ...
 
     def clear_trading(self) -> None:
-        """Delete every order, execution, position and preview (the account and quotes stay)."""
+        """Delete every order, execution, position and preview (the account, quotes and bars stay)."""
         ...
 
     def add_execution(self, execution: Execution) -> None: ...
@@ -94,6 +95,19 @@ class Ledger(Protocol):
 
     def quoted_symbols(self) -> list[str]:
         """Every symbol that has a quote, in order."""
+        ...
+
+    def minute_bar(self, symbol: str, time: int) -> Bar | None:
+        """The symbol's 1-minute bar starting at `time`, if a quote made one."""
+        ...
+
+    def put_minute_bar(self, symbol: str, bar: Bar) -> None:
+        """Store the symbol's 1-minute bar, replacing the one of the same minute."""
+        ...
+
+    def minute_bars(self, symbol: str, start: int | None, end: int | None, limit: int) -> list[Bar]:
+        """The symbol's 1-minute bars starting in [`start`, `end`) (None: unbounded), oldest first, at most
+        `limit`: the first ones when `start` is given, else the latest ones."""
         ...
 
     def add_event(self, kind: str, data: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import (
     Account,
     Duration,
@@ -32,7 +33,13 @@ from paperbroker.store.base import IncompatibleDatabase
 
 SCHEMA_VERSION = 3
 """What the stores' tables hold: 3 adds the `events` outbox; 2 kept amounts as exact decimal text without
-it (never released, so refused rather than migrated); 1 (never numbered) kept floats."""
+it (never released, so refused rather than migrated); 1 (never numbered) kept floats.
+
+A table added with CREATE TABLE IF NOT EXISTS keeps the version (the `bars` table did): a version-3
+database gains it when it opens, and an older paperbroker of version 3 reads such a database as before."""
+
+BAR_COLUMNS = "time, open, high, low, close, ticks"
+"""A 1-minute bar's columns (with `symbol`, the `bars` table; its primary key is (symbol, time))."""
 
 StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
@@ -329,6 +336,36 @@ class SQLLedger:
             (quote.symbol, str(quote.bid), str(quote.ask), str(quote.last), quote.time),
         )
 
+    def minute_bar(self, symbol: str, time: int) -> Bar | None:
+        row = self._execute(
+            f"SELECT {BAR_COLUMNS} FROM bars WHERE symbol = ? AND time = ?", (symbol, time)
+        ).fetchone()
+        return None if row is None else _bar(row)
+
+    def put_minute_bar(self, symbol: str, bar: Bar) -> None:
+        self._execute(
+            f"INSERT INTO bars (symbol, {BAR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (symbol, time) DO UPDATE SET open = excluded.open, high = excluded.high,"
+            " low = excluded.low, close = excluded.close, ticks = excluded.ticks",
+            (symbol, bar.time, str(bar.open), str(bar.high), str(bar.low), str(bar.close), bar.ticks),
+        )
+
+    def minute_bars(self, symbol: str, start: int | None, end: int | None, limit: int) -> list[Bar]:
+        conditions = ["symbol = ?"]
+        params: list[Any] = [symbol]
+        if start is not None:
+            conditions.append("time >= ?")
+            params.append(start)
+        if end is not None:
+            conditions.append("time < ?")
+            params.append(end)
+        order = "ASC" if start is not None else "DESC"
+        query = (
+            f"SELECT {BAR_COLUMNS} FROM bars WHERE {' AND '.join(conditions)} ORDER BY time {order} LIMIT ?"
+        )
+        bars = [_bar(row) for row in self._execute(query, (*params, limit)).fetchall()]
+        return bars if start is not None else bars[::-1]
+
     def add_event(self, kind: str, data: str) -> None:
         self._execute("INSERT INTO events (kind, data) VALUES (?, ?)", (kind, data))
 
@@ -356,6 +393,11 @@ class SQLLedger:
         marks = ", ".join("?" * len(wanted))
         query = f"SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol IN ({marks})"
         return {row[0]: _quote(row) for row in self._execute(query, wanted).fetchall()}
+
+
+def _bar(row: tuple[Any, ...]) -> Bar:
+    time, open_, high, low, close, ticks = row
+    return Bar(int(time), Decimal(open_), Decimal(high), Decimal(low), Decimal(close), int(ticks))
 
 
 def _quote(row: tuple[Any, ...]) -> Quote:
