@@ -7,8 +7,12 @@ SPEC    = openapi/broker.yaml
 MODELS  = src/paperbroker/contract/models.py
 FRONTEND  = tools/frontend
 NPM_STAMP = $(FRONTEND)/node_modules/.installed-stamp
+PAGE      = src/paperbroker/web/dist/index.html
+PAGE_SOURCES = $(wildcard $(FRONTEND)/web/*.html $(FRONTEND)/web/*.css $(FRONTEND)/web/src/*.ts $(FRONTEND)/src/*.ts) \
+               $(FRONTEND)/vite.config.ts $(SPEC)
+CHROMIUM  = /usr/bin/chromium
 
-.PHONY: setup serve stub test lint unit fuzz generate clean bench codegen mock frontend
+.PHONY: setup serve stub test lint unit fuzz generate clean bench codegen mock frontend page web
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) $(PAGE)
 	$(BIN)/paperbroker serve
 
 stub: $(STAMP)
@@ -34,14 +38,14 @@ lint: $(STAMP)
 	$(BIN)/openapi-spec-validator $(SPEC)
 	$(BIN)/python -m paperbroker.contract.generate
 
-unit: $(STAMP)
+unit: $(STAMP) $(PAGE)
 	$(BIN)/pytest
 
 # Schemathesis against a live uvicorn process of the service (config: schemathesis.toml).
 fuzz: $(STAMP)
 	$(BIN)/paperbroker fuzz
 
-test: lint unit fuzz frontend
+test: lint unit fuzz frontend web
 
 # The pinned TypeScript toolchain (tools/frontend/package-lock.json), installed once.
 $(NPM_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
@@ -53,16 +57,31 @@ codegen: $(STAMP) $(NPM_STAMP)
 	$(BIN)/paperbroker codegen
 
 # The stateful mock on 127.0.0.1:8000: the engine in memory (`paperbroker mock --examples` for examples only).
-mock: $(STAMP)
+mock: $(STAMP) $(PAGE)
 	$(BIN)/paperbroker mock
 
 # Type-check the adapter, run the frontend suite against the mock, the service and the stub, and the drift test.
 frontend: codegen
 	PAPERBROKER_FRONTEND_TESTS=1 $(BIN)/pytest tests/frontend
 
+# The web terminal (tools/frontend/web), built by Vite into the package: served at / and shipped in the wheel.
+$(PAGE): $(NPM_STAMP) $(PAGE_SOURCES) | $(STAMP)
+	$(BIN)/paperbroker codegen
+	cd $(FRONTEND) && node_modules/.bin/tsc --noEmit -p tsconfig.json && node_modules/.bin/vite build --logLevel warn
+
+page: $(PAGE)
+
+# Debian's Chromium, installed once, for the browser test (Playwright drives it; no browser download).
+$(CHROMIUM):
+	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+# The web terminal in a real browser against `paperbroker serve --no-market`; screenshots in build/ui/.
+web: $(PAGE) $(CHROMIUM)
+	PAPERBROKER_WEB_TESTS=1 $(BIN)/pytest tests/web
+
 # Not part of `make test`: a few minutes of load (wrk) against the service, a FastAPI peer and a ceiling.
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench.run
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache src/paperbroker/web/dist

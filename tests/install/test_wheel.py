@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from paperbroker.process import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "broker.yaml"
+PAGE = ROOT / "src" / "paperbroker" / "web" / "dist" / "index.html"
 
 
 class Installed:
@@ -61,6 +63,8 @@ class Installed:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     home = tmp_path_factory.mktemp("wheel")
     assert ROOT not in home.parents
+    if not PAGE.is_file() and shutil.which("npm") is not None:
+        subprocess.run(["make", "-C", str(ROOT), "page"], check=True, timeout=600)  # the wheel ships it
     dist = home / "dist"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(dist), str(ROOT)], check=True, timeout=600)
@@ -113,6 +117,23 @@ def test_serve_answers_from_the_installed_wheel(installed: Installed) -> None:
             assert json.loads(response.read()) == []
         with urllib.request.urlopen(f"{base}/api/v1/ui/") as response:
             assert response.status == 200
+
+
+def test_the_installed_wheel_serves_the_web_terminal_at_the_root(installed: Installed) -> None:
+    if not PAGE.is_file():
+        pytest.skip("the page is built by `make page`, which needs Node.js and npm")
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        assert wheel.read("paperbroker/web/dist/index.html") == PAGE.read_bytes()
+    with installed.serving("serve", ["--db", str(installed.home / "page.db"), "--no-market"]) as base:
+        with urllib.request.urlopen(f"{base}/") as response:
+            assert response.status == 200
+            page = response.read().decode()
+        assert "<title>paperbroker · web terminal</title>" in page
+        script = re.search(r'src="\./(assets/[^"]+\.js)"', page)
+        assert script is not None, page
+        with urllib.request.urlopen(f"{base}/{script[1]}") as response:
+            assert response.status == 200
+            assert "javascript" in response.headers["content-type"]
 
 
 @pytest.mark.parametrize("command", [["stub"], ["mock"], ["mock", "--examples"]], ids=" ".join)
