@@ -48,12 +48,13 @@ class Terminal:
     def set_quote(self, symbol: str, bid: float, ask: float) -> None:
         self.api.put(f"/api/v1/sim/quotes/{symbol}", json={"bid": bid, "ask": ask}).raise_for_status()
 
-    def place(self, qty: str, limit: str) -> None:
-        page = self.page
-        page.get_by_label("Type").select_option(label="Limit")
-        page.get_by_label("Quantity").fill(qty)
-        page.get_by_label("Limit price").fill(limit)
-        page.get_by_role("button", name="Place").click()
+    def place(self, qty: str, limit: str | None = None) -> None:
+        ticket = self.page.locator("#ticket")
+        ticket.get_by_label("Type").select_option(label="Market" if limit is None else "Limit")
+        ticket.get_by_label("Quantity").fill(qty)
+        if limit is not None:
+            ticket.get_by_label("Limit price").fill(limit)
+        ticket.get_by_role("button", name="Place").click()
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +132,35 @@ def test_an_invalid_ticket_shows_the_services_error_beside_it(terminal: Terminal
     expect(terminal.page.locator("#ticket-error")).to_have_text(refused.json()["detail"])
     expect(terminal.page.locator("#ticket-result")).to_be_empty()
     terminal.take_refusal(refused.status_code, ORDERS)
+
+
+def test_orders_and_positions_are_edited_in_a_dialog_and_by_their_buttons(terminal: Terminal) -> None:
+    page = terminal.page
+    dialog = page.get_by_role("dialog")
+    terminal.place(qty="2", limit="95")
+    expect(page.locator("#ticket-result")).to_have_text("Order 3 placed")
+    page.get_by_role("button", name="Modify order 3: Buy 2 AAPL").click()
+    dialog.get_by_label("Limit price").fill("96")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator('#orders-working tr[data-order-id="3"]')).to_contain_text("96.00")
+    page.get_by_role("button", name="Cancel order 3: Buy 2 AAPL").click()
+    expect(page.locator('#orders-history tr[data-order-id="3"] .status')).to_have_text("Canceled")
+
+    terminal.place(qty="1")
+    position = page.locator('#positions tr[data-symbol="AAPL"]')
+    expect(position).to_contain_text("Long")
+    page.get_by_role("button", name="Brackets AAPL position").click()
+    dialog.get_by_label("Take profit").fill("120")
+    dialog.get_by_label("Stop loss").fill("90")
+    dialog.get_by_role("button", name="Save").click()
+    expect(position).to_contain_text("120.00")
+    expect(position).to_contain_text("90.00")
+    page.get_by_role("button", name="Reverse AAPL position").click()
+    expect(position).to_contain_text("Short")
+    expect(position).not_to_contain_text("120.00")  # the long position's brackets went with it
+    page.get_by_role("button", name="Close AAPL position").click()
+    expect(position).to_have_count(0)
 
 
 def test_a_reloaded_page_draws_the_bars_the_service_kept(terminal: Terminal) -> None:

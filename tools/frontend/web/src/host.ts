@@ -107,6 +107,7 @@ export class PageHost implements TerminalHost, Book {
   /** The symbol whose executions the view holds. */
   symbol = "";
   private terminal: PaperBrokerTerminal | undefined;
+  private bracketsTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(change: BookChange) => void>();
 
   readonly factory = {
@@ -166,20 +167,27 @@ export class PageHost implements TerminalHost, Book {
       this.positions.delete(position.id);
       this.pl.delete(position.id);
     } else {
-      // A fill's position event carries no brackets: the ones the position had stay until told otherwise.
-      const before = this.positions.get(position.id);
-      this.positions.set(position.id, {
-        takeProfit: before?.takeProfit,
-        stopLoss: before?.stopLoss,
-        ...position,
-      });
+      // A fill's position event carries no brackets: the service's list has them, read once fills settle.
+      this.positions.set(position.id, position);
+      this.readBracketsSoon();
     }
     this.changed("positions");
   }
 
-  /** A position's brackets as the service answered an edit (the stream's position events carry none). */
+  private readBracketsSoon(): void {
+    clearTimeout(this.bracketsTimer);
+    this.bracketsTimer = setTimeout(() => {
+      void this.terminal
+        ?.positions()
+        .then((positions) => positions.forEach((position) => this.bracketsUpdate(position)))
+        .catch(() => undefined);
+    }, 100);
+  }
+
+  /** A position's brackets as the service lists them (the stream's position events carry none). */
   bracketsUpdate(position: Position): void {
-    if (!this.positions.has(position.id)) return;
+    const shown = this.positions.get(position.id);
+    if (shown === undefined || shown.qty !== position.qty || shown.side !== position.side) return; // stale
     this.positions.set(position.id, position);
     this.changed("positions");
   }
