@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import time as time_of_day
 from decimal import Decimal
@@ -46,7 +47,7 @@ from paperbroker.engine.model import (
 from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
 from paperbroker.engine.preview import Preview, order_key, preview
-from paperbroker.events.record import recording
+from paperbroker.events.record import RecordingLedger, recording
 from paperbroker.store.base import Ledger, Store
 
 Clock = Callable[[], int]
@@ -116,13 +117,19 @@ class Broker:
             if ledger.get_account() is None:
                 ledger.put_account(self._opening_account())
 
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[RecordingLedger, int]]:
+        """A write transaction, and its time read once the write lock is held: times then follow commit
+        order, so an execution's time never precedes an earlier-committed one's, whichever worker wrote it."""
+        with recording(self.store) as ledger:
+            yield ledger, self.clock()
+
     # Orders -------------------------------------------------------------------------------------------
 
     def place_order(self, new: NewOrder, confirm_id: str | None = None) -> Order:
         instrument = self._check_new_order(new)
-        now = self.clock()
-        expires_at = durations.expires_at(new.duration, now, self.config.session_close)
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
+            expires_at = durations.expires_at(new.duration, now, self.config.session_close)
             self._expire_due(ledger, now)
             self._confirm(ledger, new, confirm_id, now)
             return self._place(ledger, new, instrument, now, expires_at)
@@ -130,9 +137,8 @@ class Broker:
     def preview_order(self, new: NewOrder) -> tuple[Preview, str | None]:
         """The confirmation dialog's rows, and a confirmId when the order breaks no rule."""
         instrument = self.config.catalog.rules(new.symbol)
-        now = self.clock()
-        problems = self._problems(new, instrument, now)
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
+            problems = self._problems(new, instrument, now)
             quote = ledger.get_quote(new.symbol)
             summary = self._summary(ledger)
             result = preview(
@@ -152,8 +158,7 @@ class Broker:
         return result, confirm_id
 
     def modify_order(self, order_id: str, changes: OrderChanges) -> Order:
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             self._expire_due(ledger, now)
             order = self._existing(ledger, order_id)
             instrument = self.config.catalog.rules(order.symbol)
@@ -183,16 +188,14 @@ class Broker:
             return self._match(ledger, modified, ledger.get_quote(modified.symbol), now)
 
     def cancel_order(self, order_id: str) -> Order:
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             return self._cancel(ledger, self._existing(ledger, order_id), now)[0]
 
     def cancel_orders(
         self, symbol: str | None = None, side: Side | None = None, order_ids: Sequence[str] = ()
     ) -> list[Order]:
         """Cancel every pending order of a symbol (and side), or the orders named; one transaction."""
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             if order_ids:
                 chosen = [self._existing(ledger, order_id) for order_id in dict.fromkeys(order_ids)]
             else:
@@ -208,8 +211,7 @@ class Broker:
 
     def expire_orders(self) -> list[Order]:
         """Cancel the working orders whose duration has ended; the clock task calls this every interval."""
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             return self._expire_due(ledger, now)
 
     def get_order(self, order_id: str) -> Order:
@@ -245,8 +247,7 @@ class Broker:
 
     def close_position(self, symbol: str, amount: Quantity | None = None) -> Order:
         """A market order against the position, for all of it or `amount`."""
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             size = CONTEXT.copy_abs(position.qty)
@@ -262,8 +263,7 @@ class Broker:
 
     def reverse_position(self, symbol: str) -> Order:
         """One market order for twice the position, on the other side; its brackets go first."""
-        now = self.clock()
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             qty = CONTEXT.multiply(CONTEXT.copy_abs(position.qty), 2)
@@ -278,7 +278,6 @@ class Broker:
     def edit_position_brackets(
         self, symbol: str, changes: BracketChanges
     ) -> tuple[Position, brackets.Protection]:
-        now = self.clock()
         instrument = self.config.catalog.rules(symbol)
         instrument.check(
             None,
@@ -288,7 +287,7 @@ class Broker:
                 guaranteedStop=changes.guaranteed_stop,
             ),
         )
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, now):
             self._expire_due(ledger, now)
             position = self._position(ledger, symbol)
             legs = ledger.children_of(symbol, ParentType.Position)
@@ -356,18 +355,19 @@ class Broker:
             raise UnacceptableRequest(f"The bid ({bid}) is above the ask ({ask}).")
         if last is None:
             last = CONTEXT.divide(CONTEXT.add(bid, ask), 2)
-        quote = Quote(symbol, bid, ask, last, self.clock())
-        with recording(self.store) as ledger:
-            self._expire_due(ledger, quote.time)
+        with self._writing() as (ledger, now):
+            quote = Quote(symbol, bid, ask, last, now)
+            self._expire_due(ledger, now)
             self._apply_quote(ledger, quote)
         return quote
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
-        """Apply several quotes at once (one tick of a simulated market) in one transaction."""
-        with recording(self.store) as ledger:
-            self._expire_due(ledger, self.clock())
+        """Apply several quotes at once (one tick of a simulated market) in one transaction, each stamped
+        with the transaction's time."""
+        with self._writing() as (ledger, now):
+            self._expire_due(ledger, now)
             for quote in quotes:
-                self._apply_quote(ledger, quote)
+                self._apply_quote(ledger, replace(quote, time=now))
 
     def get_quotes(self, symbols: Sequence[str]) -> list[Quote]:
         with self.store.snapshot() as ledger:
