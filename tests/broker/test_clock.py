@@ -5,13 +5,12 @@ workers, an execution committed later never carries an earlier time (found by a 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from decimal import Decimal
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Quote, Side
-from paperbroker.store.base import Ledger
-from paperbroker.store.sqlite import SQLiteStore
+from paperbroker.store.sqlite import SQLiteLedger, SQLiteStore
 
 
 class WatchedStore(SQLiteStore):
@@ -19,17 +18,14 @@ class WatchedStore(SQLiteStore):
 
     writing = False
 
-    def transaction(self) -> AbstractContextManager[Ledger]:
-        @contextmanager
-        def held() -> Iterator[Ledger]:
-            with SQLiteStore.transaction(self) as ledger:
-                self.writing = True
-                try:
-                    yield ledger
-                finally:
-                    self.writing = False
-
-        return held()
+    @contextmanager
+    def transaction(self) -> Iterator[SQLiteLedger]:
+        with super().transaction() as ledger:
+            self.writing = True
+            try:
+                yield ledger
+            finally:
+                self.writing = False
 
 
 def test_every_write_reads_the_clock_inside_its_transaction() -> None:
