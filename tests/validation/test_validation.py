@@ -195,3 +195,27 @@ def test_parameter_errors_name_the_parameter_without_a_schema_dump(tmp_path: Pat
         detail = client.get("/broker/executions/a$").json()["detail"]
         assert detail == "path parameter 'symbol': 'a$' does not match '^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$'"
         assert client.get("/market/quotes").json()["detail"] == "Missing query parameter 'symbols'"
+
+
+NUL_BODIES = {
+    "a custom field's text": {"customFields": {"note": "a\u0000b"}},
+    "a text-with-checkbox field": {"customFields": {"note": {"text": "\u0000", "checked": True}}},
+    "a duration's type": {"duration": {"type": "G\u0000T"}},
+}
+
+
+@pytest.mark.parametrize("extra", NUL_BODIES.values(), ids=NUL_BODIES.keys())
+def test_a_nul_character_in_any_string_is_refused_by_the_contract(
+    service: tuple[TestClient, Path], extra: dict[str, Any]
+) -> None:
+    """Found by a hostile run: a NUL in a stored string was a 500 on PostgreSQL, which cannot store it."""
+    client, _ = service
+    order = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 5, **extra}
+    response = client.post("/broker/orders", json=order)
+    assert response.status_code == 400, response.text
+    assert client.get("/broker/orders").json() == [], "nothing half-written"
+
+
+def test_a_nul_character_in_a_search_is_refused(service: tuple[TestClient, Path]) -> None:
+    client, _ = service
+    assert client.get("/broker/symbols", params={"search": "A\u0000"}).status_code == 400

@@ -166,24 +166,15 @@ class OrderDuration(BaseModel):
     ] = None
 
 
-class TextWithCheckboxValue(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    text: Annotated[str, Field(examples=["scalp"], max_length=256)]
-    checked: Annotated[bool, Field(examples=[True])]
-
-
-class CustomInputFieldsValues1(RootModel[str]):
-    root: Annotated[str, Field(max_length=256)]
-
-
-class CustomInputFieldsValues(
-    RootModel[dict[str, CustomInputFieldsValues1 | bool | TextWithCheckboxValue]]
-):
+class FreeText(RootModel[str]):
     root: Annotated[
-        dict[str, CustomInputFieldsValues1 | bool | TextWithCheckboxValue],
-        Field(max_length=16),
+        str,
+        Field(
+            description="Text a client chooses (custom field values), kept as sent: any characters but NUL, which\nPostgreSQL cannot store in text and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
     ]
 
 
@@ -227,221 +218,12 @@ class Type(IntEnum):
     integer_1 = 1
 
 
-class PreOrder1(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    symbol: Annotated[
-        str,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ]
-    type: Annotated[
-        Type, Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1])
-    ]
-    side: Side
-    qty: Annotated[
-        float,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    limitPrice: Annotated[
-        float,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    stopPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="Price of the take-profit bracket (a Limit on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="Price of the stop-loss bracket (a Stop on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: Annotated[
-        StopType | None,
-        Field(
-            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
-        ),
-    ] = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    currentQuotes: CurrentQuotes | None = None
-    seenPrice: Annotated[
-        float | None,
-        Field(
-            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    isClose: Annotated[
-        bool | None, Field(description="True when the order closes a position.")
-    ] = None
-
-
 class Type1(IntEnum):
     Limit = 1
     Market = 2
     Stop = 3
     StopLimit = 4
     integer_2 = 2
-
-
-class PreOrder2(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    symbol: Annotated[
-        str,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ]
-    type: Annotated[
-        Type1,
-        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
-    ]
-    side: Side
-    qty: Annotated[
-        float,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    limitPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="Price of the take-profit bracket (a Limit on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="Price of the stop-loss bracket (a Stop on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: Annotated[
-        StopType | None,
-        Field(
-            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
-        ),
-    ] = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    currentQuotes: CurrentQuotes | None = None
-    seenPrice: Annotated[
-        float | None,
-        Field(
-            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    isClose: Annotated[
-        bool | None, Field(description="True when the order closes a position.")
-    ] = None
 
 
 class Type2(IntEnum):
@@ -452,234 +234,12 @@ class Type2(IntEnum):
     integer_3 = 3
 
 
-class PreOrder3(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    symbol: Annotated[
-        str,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ]
-    type: Annotated[
-        Type2,
-        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
-    ]
-    side: Side
-    qty: Annotated[
-        float,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    limitPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopPrice: Annotated[
-        float,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="Price of the take-profit bracket (a Limit on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="Price of the stop-loss bracket (a Stop on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: Annotated[
-        StopType | None,
-        Field(
-            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
-        ),
-    ] = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    currentQuotes: CurrentQuotes | None = None
-    seenPrice: Annotated[
-        float | None,
-        Field(
-            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    isClose: Annotated[
-        bool | None, Field(description="True when the order closes a position.")
-    ] = None
-
-
 class Type3(IntEnum):
     Limit = 1
     Market = 2
     Stop = 3
     StopLimit = 4
     integer_4 = 4
-
-
-class PreOrder4(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    symbol: Annotated[
-        str,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ]
-    type: Annotated[
-        Type3,
-        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
-    ]
-    side: Side
-    qty: Annotated[
-        float,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    limitPrice: Annotated[
-        float,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    stopPrice: Annotated[
-        float,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="Price of the take-profit bracket (a Limit on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="Price of the stop-loss bracket (a Stop on the other side).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: Annotated[
-        StopType | None,
-        Field(
-            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
-        ),
-    ] = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    currentQuotes: CurrentQuotes | None = None
-    seenPrice: Annotated[
-        float | None,
-        Field(
-            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    isClose: Annotated[
-        bool | None, Field(description="True when the order closes a position.")
-    ] = None
-
-
-class PreOrder(RootModel[PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4]):
-    root: Annotated[
-        PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4,
-        Field(
-            description="An order as the order ticket sends it. Prices by type: Limit needs `limitPrice`, Stop needs\n`stopPrice`, StopLimit needs both, Market takes neither (expressed by the `oneOf` below, one branch\nper order type).\n",
-            examples=[
-                {"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 189.5}
-            ],
-        ),
-    ]
 
 
 class PlaceOrderResult(BaseModel):
@@ -692,259 +252,6 @@ class PlaceOrderResult(BaseModel):
             examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
         ),
     ]
-
-
-class ModifiedOrder(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: Annotated[
-        str | None,
-        Field(
-            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
-        ),
-    ] = None
-    symbol: Annotated[
-        str | None,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ] = None
-    type: OrderType | None = None
-    side: Side | None = None
-    qty: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    limitPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="A price, or null to remove what it sets.",
-            examples=[195.0],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="A price, or null to remove what it sets.",
-            examples=[195.0],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="A price, or null to remove what it sets.",
-            examples=[195.0],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="A distance in pips, or null to remove the trailing stop.",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: StopType | None = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    status: OrderStatus | None = None
-    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
-    avgPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    updateTime: Annotated[
-        int | None,
-        Field(
-            description="Milliseconds since the Unix epoch.",
-            examples=[1764072000000],
-            ge=0,
-            le=253402300799999,
-        ),
-    ] = None
-    parentId: Annotated[
-        str | None,
-        Field(
-            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
-        ),
-    ] = None
-    parentType: ParentType | None = None
-    message: OrderMessage | None = None
-    currentQuotes: CurrentQuotes | None = None
-    seenPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    isClose: bool | None = None
-
-
-class PlacedOrder(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: Annotated[
-        str,
-        Field(
-            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
-        ),
-    ]
-    symbol: Annotated[
-        str,
-        Field(
-            description="An instrument's symbol, optionally prefixed by its exchange.",
-            examples=["AAPL"],
-            max_length=32,
-            min_length=1,
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
-        ),
-    ]
-    type: OrderType
-    side: Side
-    qty: Annotated[
-        float,
-        Field(
-            description="Strictly positive; the smallest quantity accepted is 1e-9.",
-            examples=[10],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ]
-    status: OrderStatus
-    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
-    avgPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    updateTime: Annotated[
-        int | None,
-        Field(
-            description="Milliseconds since the Unix epoch.",
-            examples=[1764072000000],
-            ge=0,
-            le=253402300799999,
-        ),
-    ] = None
-    limitPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopPrice: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    takeProfit: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopLoss: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    guaranteedStop: Annotated[
-        float | None,
-        Field(
-            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
-            examples=[189.5],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    trailingStopPips: Annotated[
-        float | None,
-        Field(
-            description="A distance in pips (the instrument's `pipSize`), as TradingView's `trailingStopPips`.",
-            examples=[50],
-            ge=1e-09,
-            le=1000000000.0,
-        ),
-    ] = None
-    stopType: StopType | None = None
-    duration: OrderDuration | None = None
-    customFields: CustomInputFieldsValues | None = None
-    parentId: Annotated[
-        str | None,
-        Field(
-            description="The order (parentType 1) or position (parentType 2) this bracket protects.",
-            examples=["1"],
-            max_length=64,
-            min_length=1,
-            pattern="^[A-Za-z0-9_-]{1,64}$",
-        ),
-    ] = None
-    parentType: Annotated[
-        ParentType | None, Field(description="Present whenever parentId is.")
-    ] = None
-    message: OrderMessage | None = None
 
 
 class Position(BaseModel):
@@ -1464,3 +771,711 @@ class PositionPl(BaseModel):
         ),
     ]
     pl: Annotated[float, Field(examples=[100000.0])]
+
+
+class TextWithCheckboxValue(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[
+        str,
+        Field(
+            description="Text a client chooses (custom field values), kept as sent: any characters but NUL, which\nPostgreSQL cannot store in text and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+    checked: Annotated[bool, Field(examples=[True])]
+
+
+class CustomInputFieldsValues(
+    RootModel[dict[str, FreeText | bool | TextWithCheckboxValue]]
+):
+    root: Annotated[
+        dict[str, FreeText | bool | TextWithCheckboxValue], Field(max_length=16)
+    ]
+
+
+class PreOrder1(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type, Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1])
+    ]
+    side: Side
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    stopPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Price of the take-profit bracket (a Limit on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Price of the stop-loss bracket (a Stop on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
+        ),
+    ] = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class PreOrder2(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type1,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Price of the take-profit bracket (a Limit on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Price of the stop-loss bracket (a Stop on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
+        ),
+    ] = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class PreOrder3(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type2,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Price of the take-profit bracket (a Limit on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Price of the stop-loss bracket (a Stop on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
+        ),
+    ] = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class PreOrder4(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: Annotated[
+        Type3,
+        Field(description="Limit=1, Market=2, Stop=3, StopLimit=4.", examples=[1]),
+    ]
+    side: Side
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    limitPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    stopPrice: Annotated[
+        float,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Price of the take-profit bracket (a Limit on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Price of the stop-loss bracket (a Stop on the other side).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Price of a guaranteed stop-loss bracket, which fills exactly at this price.",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="Makes the stop-loss a trailing stop this many pips behind the best price since the order filled\n(its first stop price: `stopLoss` when given, else this distance from the fill price).\n",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: Annotated[
+        StopType | None,
+        Field(
+            description="Kind of the stop-loss bracket: StopLoss (0), TrailingStop (1, needs `trailingStopPips`) or\nGuaranteedStop (2, needs `guaranteedStop` or `stopLoss`). Inferred from the fields when left out.\n"
+        ),
+    ] = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="The price the trader saw when placing the order (for reference; fills use the service's quotes).",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: Annotated[
+        bool | None, Field(description="True when the order closes a position.")
+    ] = None
+
+
+class PreOrder(RootModel[PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4]):
+    root: Annotated[
+        PreOrder1 | PreOrder2 | PreOrder3 | PreOrder4,
+        Field(
+            description="An order as the order ticket sends it. Prices by type: Limit needs `limitPrice`, Stop needs\n`stopPrice`, StopLimit needs both, Market takes neither (expressed by the `oneOf` below, one branch\nper order type).\n",
+            examples=[
+                {"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 189.5}
+            ],
+        ),
+    ]
+
+
+class ModifiedOrder(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str | None,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ] = None
+    symbol: Annotated[
+        str | None,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ] = None
+    type: OrderType | None = None
+    side: Side | None = None
+    qty: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    limitPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="A price, or null to remove what it sets.",
+            examples=[195.0],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="A distance in pips, or null to remove the trailing stop.",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    status: OrderStatus | None = None
+    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
+    avgPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    updateTime: Annotated[
+        int | None,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ] = None
+    parentId: Annotated[
+        str | None,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ] = None
+    parentType: ParentType | None = None
+    message: OrderMessage | None = None
+    currentQuotes: CurrentQuotes | None = None
+    seenPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    isClose: bool | None = None
+
+
+class PlacedOrder(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            examples=["1"], max_length=64, min_length=1, pattern="^[A-Za-z0-9_-]{1,64}$"
+        ),
+    ]
+    symbol: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
+    type: OrderType
+    side: Side
+    qty: Annotated[
+        float,
+        Field(
+            description="Strictly positive; the smallest quantity accepted is 1e-9.",
+            examples=[10],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ]
+    status: OrderStatus
+    filledQty: Annotated[float | None, Field(examples=[0], ge=0.0)] = None
+    avgPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    updateTime: Annotated[
+        int | None,
+        Field(
+            description="Milliseconds since the Unix epoch.",
+            examples=[1764072000000],
+            ge=0,
+            le=253402300799999,
+        ),
+    ] = None
+    limitPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopPrice: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    takeProfit: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopLoss: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    guaranteedStop: Annotated[
+        float | None,
+        Field(
+            description="Strictly positive: the smallest price accepted is 1e-9 (a `minimum` rather than 3.0's boolean\n`exclusiveMinimum`, which JSON Schema tools outside OpenAPI 3.0 misread).\n",
+            examples=[189.5],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    trailingStopPips: Annotated[
+        float | None,
+        Field(
+            description="A distance in pips (the instrument's `pipSize`), as TradingView's `trailingStopPips`.",
+            examples=[50],
+            ge=1e-09,
+            le=1000000000.0,
+        ),
+    ] = None
+    stopType: StopType | None = None
+    duration: OrderDuration | None = None
+    customFields: CustomInputFieldsValues | None = None
+    parentId: Annotated[
+        str | None,
+        Field(
+            description="The order (parentType 1) or position (parentType 2) this bracket protects.",
+            examples=["1"],
+            max_length=64,
+            min_length=1,
+            pattern="^[A-Za-z0-9_-]{1,64}$",
+        ),
+    ] = None
+    parentType: Annotated[
+        ParentType | None, Field(description="Present whenever parentId is.")
+    ] = None
+    message: OrderMessage | None = None
