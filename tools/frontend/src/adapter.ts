@@ -242,13 +242,10 @@ export function fromApiOrder(order: ApiPlacedOrder): Order {
   };
 }
 
+/** A position with its brackets: the stream's position fields, and the prices of its protection. */
 export function fromApiPosition(position: ApiPosition): Position {
   return {
-    id: position.id,
-    symbol: position.symbol,
-    qty: position.qty,
-    side: sideFromApi[position.side],
-    avgPrice: position.avgPrice,
+    ...fromApiPositionUpdate(position),
     takeProfit: position.takeProfit,
     stopLoss: position.stopLoss,
     guaranteedStop: position.guaranteedStop,

@@ -14,71 +14,8 @@ import type {
   TradingQuotes,
   WatchedValueCallback,
 } from "../src/tradingview";
+import { factory } from "../src/watched";
 
-class WatchedValue<T> implements IWatchedValue<T> {
-  private current: T;
-  private readonly callbacks = new Set<WatchedValueCallback<T>>();
-
-  constructor(value: T) {
-    this.current = value;
-  }
-
-  value(): T {
-    return this.current;
-  }
-
-  setValue(value: T, forceUpdate?: boolean): void {
-    if (value === this.current && forceUpdate !== true) return;
-    this.current = value;
-    for (const callback of this.callbacks) callback(value);
-  }
-
-  subscribe(callback: WatchedValueCallback<T>): void {
-    this.callbacks.add(callback);
-  }
-
-  unsubscribe(callback?: WatchedValueCallback<T> | null): void {
-    if (callback === undefined || callback === null) this.callbacks.clear();
-    else this.callbacks.delete(callback);
-  }
-
-  when(callback: WatchedValueCallback<T>): void {
-    callback(this.current);
-  }
-
-  readonly(): IWatchedValueReadonly<T> {
-    return this;
-  }
-
-  spawn(): IWatchedValueSpawn<T> {
-    return Object.assign(Object.create(this) as WatchedValue<T>, { destroy: () => undefined });
-  }
-}
-
-class Delegate<F extends (...args: never[]) => void> implements IDelegate<F> {
-  private readonly listeners: { member: F; singleshot: boolean }[] = [];
-
-  subscribe(_obj: object | null, member: F, singleshot?: boolean): void {
-    this.listeners.push({ member, singleshot: singleshot === true });
-  }
-
-  unsubscribe(_obj: object | null, member: F): void {
-    const index = this.listeners.findIndex((listener) => listener.member === member);
-    if (index >= 0) this.listeners.splice(index, 1);
-  }
-
-  unsubscribeAll(): void {
-    this.listeners.length = 0;
-  }
-
-  // `fire` has the listeners' own signature, which a generic method cannot spell without a cast.
-  readonly fire = ((...args: Parameters<F>): void => {
-    for (const listener of [...this.listeners]) {
-      if (listener.singleshot) this.unsubscribe(null, listener.member);
-      listener.member(...args);
-    }
-  }) as unknown as F;
-}
 
 export type HostCall =
   | { method: "orderUpdate"; order: Order }
@@ -104,10 +41,7 @@ export class RecordingHost implements TerminalHost {
   broker: Reloadable | undefined;
   reloads = 0;
 
-  readonly factory = {
-    createWatchedValue: <T>(value?: T): IWatchedValue<T> => new WatchedValue(value as T),
-    createDelegate: <F extends (...args: never[]) => void>(): IDelegate<F> => new Delegate<F>(),
-  };
+  readonly factory = factory;
 
   /** Loads the view from `broker`, as a Trading Terminal does once its broker is created. */
   async attach(broker: Reloadable): Promise<void> {

@@ -8,78 +8,12 @@ import {
   OrderStatus,
   type ActionMetaInfo,
   type Execution,
-  type IDelegate,
-  type IWatchedValue,
-  type IWatchedValueReadonly,
-  type IWatchedValueSpawn,
   type Order,
   type Position,
   type TradingQuotes,
-  type WatchedValueCallback,
 } from "../../src/tradingview";
+import { factory } from "../../src/watched";
 
-class WatchedValue<T> implements IWatchedValue<T> {
-  private current: T;
-  private readonly callbacks = new Set<WatchedValueCallback<T>>();
-
-  constructor(value: T) {
-    this.current = value;
-  }
-
-  value(): T {
-    return this.current;
-  }
-
-  setValue(value: T, forceUpdate?: boolean): void {
-    if (value === this.current && forceUpdate !== true) return;
-    this.current = value;
-    for (const callback of this.callbacks) callback(value);
-  }
-
-  subscribe(callback: WatchedValueCallback<T>, options?: { once?: boolean; callWithLast?: boolean }): void {
-    this.callbacks.add(callback);
-    if (options?.callWithLast === true) callback(this.current);
-  }
-
-  unsubscribe(callback?: WatchedValueCallback<T> | null): void {
-    if (callback === undefined || callback === null) this.callbacks.clear();
-    else this.callbacks.delete(callback);
-  }
-
-  when(callback: WatchedValueCallback<T>): void {
-    callback(this.current);
-  }
-
-  readonly(): IWatchedValueReadonly<T> {
-    return this;
-  }
-
-  spawn(): IWatchedValueSpawn<T> {
-    return Object.assign(Object.create(this) as WatchedValue<T>, { destroy: () => undefined });
-  }
-}
-
-class Delegate<F extends (...args: never[]) => void> implements IDelegate<F> {
-  private readonly listeners: F[] = [];
-
-  subscribe(_obj: object | null, member: F): void {
-    this.listeners.push(member);
-  }
-
-  unsubscribe(_obj: object | null, member: F): void {
-    const index = this.listeners.indexOf(member);
-    if (index >= 0) this.listeners.splice(index, 1);
-  }
-
-  unsubscribeAll(): void {
-    this.listeners.length = 0;
-  }
-
-  // `fire` has the listeners' own signature, which a generic method cannot spell without a cast.
-  readonly fire = ((...args: Parameters<F>): void => {
-    for (const listener of [...this.listeners]) listener(...args);
-  }) as unknown as F;
-}
 
 /** What changed, so a panel redraws only when its part did. */
 export type BookChange = "orders" | "positions" | "executions" | "quotes" | "connection";
@@ -110,10 +44,7 @@ export class PageHost implements TerminalHost, Book {
   private bracketsTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(change: BookChange) => void>();
 
-  readonly factory = {
-    createWatchedValue: <T>(value?: T): IWatchedValue<T> => new WatchedValue(value as T),
-    createDelegate: <F extends (...args: never[]) => void>(): IDelegate<F> => new Delegate<F>(),
-  };
+  readonly factory = factory;
 
   /** Calls `listener` after every change of the book. */
   onChange(listener: (change: BookChange) => void): void {
