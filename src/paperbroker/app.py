@@ -14,6 +14,7 @@ import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
+from starlette.middleware.cors import CORSMiddleware
 
 from paperbroker.api import bind_handlers
 from paperbroker.api.problems import broker_error
@@ -33,6 +34,9 @@ from paperbroker.validation import validator_map
 from paperbroker.web.page import WebPage
 
 API_BASE = "/api/v1"
+CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "Last-Event-ID")
+"""Headers a browser client sends that are not CORS-safelisted (JSON bodies, resuming, revalidating)."""
+CORS_RESPONSE_HEADERS = ("ETag", "Retry-After")
 log = logging.getLogger(__name__)
 
 # Connexion logs the repr of every 4xx it answers (an unknown path, a refused body) at WARNING, beside
@@ -140,6 +144,7 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
         validator_map=validator_map(),
     )
     app.add_error_handler(BrokerError, broker_error)
+    add_cors(app, settings.cors_origins)
     _add_http_middleware(app, settings)
     app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     app.broker = broker
@@ -150,6 +155,23 @@ def _documented_methods() -> dict[str, list[str]]:
     spec = yaml.safe_load(spec_path().read_text())
     verbs = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
     return {path: [m for m in item if m in verbs] for path, item in spec["paths"].items()}
+
+
+def add_cors(app: AsyncApp, origins: tuple[str, ...]) -> None:
+    """Pages from `origins` may call the API; none, no CORS headers at all. Added before the other edges, so
+    it is outermost: a preflight OPTIONS is answered before routing (which would make it a 405), and errors
+    (problem+json, 413s) carry the headers a browser needs to show them to the page."""
+    if not origins:
+        return
+    methods = sorted({method.upper() for verbs in _documented_methods().values() for method in verbs})
+    app.add_middleware(
+        CORSMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=list(origins),
+        allow_methods=methods,
+        allow_headers=list(CORS_REQUEST_HEADERS),
+        expose_headers=list(CORS_RESPONSE_HEADERS),
+    )
 
 
 def _add_http_middleware(app: AsyncApp, settings: Settings) -> None:

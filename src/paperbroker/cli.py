@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--examples", action="store_true", help="answer every operation from the spec's examples: no engine"
     )
-    _add_setting_flags(mock, LISTEN)
+    _add_setting_flags(mock, (*LISTEN, "cors_origins"))
     mock.add_argument("--log-level", default="info")
     mock.set_defaults(run=_mock)
 

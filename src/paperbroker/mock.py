@@ -18,7 +18,7 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.mock import MockResolver
 
-from paperbroker.app import create_app
+from paperbroker.app import add_cors, create_app
 from paperbroker.contract import spec_path
 from paperbroker.settings import Settings
 from paperbroker.validation import validator_map
@@ -44,8 +44,10 @@ class ExampleResolver(MockResolver):  # type: ignore[misc]
         return body, code, {"Content-Type": content_type}
 
 
-def create_example_app() -> AsyncApp:
-    """Answers every operation from the spec's examples; requests and responses are validated as usual."""
+def create_example_app(settings: Settings | None = None) -> AsyncApp:
+    """Answers every operation from the spec's examples; requests and responses are validated as usual.
+
+    Of the settings only the CORS origins apply: there is no engine or store to configure."""
     app = AsyncApp(__name__)
     app.add_api(
         spec_path(),
@@ -54,6 +56,7 @@ def create_example_app() -> AsyncApp:
         strict_validation=True,
         validator_map=validator_map(),
     )
+    add_cors(app, (settings or Settings.from_env()).cors_origins)
     app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 

@@ -20,6 +20,8 @@ T = TypeVar("T")
 PREFIX = "PAPERBROKER_"
 SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}")
 """The contract's Symbol pattern."""
+ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
+"""What a browser sends as Origin: scheme://host[:port], no path and no trailing slash."""
 
 TOOL_VARIABLES = frozenset(
     {
@@ -94,6 +96,19 @@ def _symbols(value: str) -> tuple[str, ...]:
     return symbols
 
 
+def _origins(value: str) -> tuple[str, ...]:
+    if value.strip().lower() == "none":
+        return ()
+    origins = tuple(origin.strip() for origin in value.split(",") if origin.strip())
+    for origin in origins:
+        if origin == "*":
+            continue
+        matched = ORIGIN.fullmatch(origin)
+        if matched is None or (matched.group(2) and not 0 < int(matched.group(2)[1:]) < 65536):
+            raise ValueError(value)
+    return origins
+
+
 def _time_of_day(value: str) -> time:
     hours, _, minutes = value.strip().partition(":")
     if len(hours) != 2 or len(minutes) != 2:
@@ -115,6 +130,11 @@ AMOUNT = Kind("a number of at least 0", _number(0.0, inclusive=True), _plain_num
 BOOLEAN = Kind("true or false (also 1/0, yes/no, on/off)", _boolean, lambda flag: str(flag).lower())
 TIME_OF_DAY = Kind("a time of day as HH:MM (UTC)", _time_of_day, lambda moment: moment.strftime("%H:%M"))
 SYMBOLS = Kind("a comma-separated list of symbols like AAPL or NASDAQ:AAPL", _symbols, ",".join)
+ORIGINS = Kind(
+    "none, or a comma-separated list of origins like https://app.example.com:8443 (or *)",
+    _origins,
+    lambda origins: ",".join(origins) or "none",
+)
 
 
 def setting(default: T, kind: Kind[T], meaning: str) -> T:
@@ -151,6 +171,9 @@ class Settings:
     )
     event_heartbeat: float = setting(
         15.0, SECONDS, "seconds between `: keep-alive` comments on an idle stream"
+    )
+    cors_origins: tuple[str, ...] = setting(
+        (), ORIGINS, "origins whose pages may call `serve` and `mock` from a browser (CORS); `*` any"
     )
     fastpath: bool = setting(
         True, BOOLEAN, "serve through paperbroker.fastpath; false serves stock Connexion (same validators)"

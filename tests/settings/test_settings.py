@@ -26,6 +26,7 @@ def test_each_variable_is_parsed_by_its_own_parser() -> None:
             "PAPERBROKER_MARKET_INTERVAL": "0.25",
             "PAPERBROKER_STARTING_CASH": "0",
             "PAPERBROKER_FASTPATH": "false",
+            "PAPERBROKER_CORS_ORIGINS": "http://localhost:5173, https://app.example.com,",
         }
     )
     assert settings.port == 9000
@@ -34,6 +35,8 @@ def test_each_variable_is_parsed_by_its_own_parser() -> None:
     assert settings.market_interval == 0.25
     assert settings.starting_cash == 0.0
     assert settings.fastpath is False
+    assert settings.cors_origins == ("http://localhost:5173", "https://app.example.com")
+    assert Settings.from_env({"PAPERBROKER_CORS_ORIGINS": "none"}).cors_origins == ()
 
 
 def test_explicit_values_win_over_variables() -> None:
@@ -63,6 +66,21 @@ def test_explicit_values_win_over_variables() -> None:
         ("PAPERBROKER_MARKET", "maybe", "PAPERBROKER_MARKET='maybe' is not true or false"),
         ("PAPERBROKER_MARKET_SYMBOLS", "AAPL,EUR/USD", "PAPERBROKER_MARKET_SYMBOLS='AAPL,EUR/USD' is not a"),
         ("PAPERBROKER_DB", "  ", "PAPERBROKER_DB='  ' is not a non-empty text"),
+        (
+            "PAPERBROKER_CORS_ORIGINS",
+            "http://app.example/",
+            "PAPERBROKER_CORS_ORIGINS='http://app.example/' is not",
+        ),
+        (
+            "PAPERBROKER_CORS_ORIGINS",
+            "localhost:5173",
+            "PAPERBROKER_CORS_ORIGINS='localhost:5173' is not none,",
+        ),
+        (
+            "PAPERBROKER_CORS_ORIGINS",
+            "http://a.example:0",
+            "PAPERBROKER_CORS_ORIGINS='http://a.example:0' is",
+        ),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_value(variable: str, value: str, message: str) -> None:
