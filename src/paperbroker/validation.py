@@ -6,6 +6,10 @@ jsonschema_rs, after translating the OpenAPI 3.0 dialect (nullable, x-nullable, 
 Draft 4 that Connexion's own validators implement. Only when a body fails does the Python validator run,
 to explain the failure in the words Connexion users know: the field and the reason, and a failed oneOf on
 PreOrder explained by the branch its `type` selects. Bodies that are not UTF-8 or not JSON are a 400.
+
+A body sent without a Content-Type is a 415, as the contract says of any type but JSON: Connexion (and the
+fast path, which asks it) takes a missing type for the operation's first, so the JSON validator is the one
+place that sees such a body in both fast path modes, before anything reads it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import typing as t
 import jsonschema_rs
 import orjson
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody, UnsupportedMediaTypeProblem
 from connexion.json_schema import (
     Draft4RequestValidator,
     Draft4ResponseValidator,
@@ -30,6 +34,8 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope
 
 PARSED_BODY = "paperbroker.parsed_body"
 """Key in scope["extensions"] under which the validated request body is kept for the handler."""
@@ -136,12 +142,27 @@ def _loads(raw: bytes, encoding: str) -> t.Any:
     return orjson.loads(raw.decode(encoding))
 
 
+def _has_body(headers: Headers) -> bool:
+    """A declared length above zero, or a body that is streamed (chunked) without one."""
+    length = headers.get("content-length")
+    return "transfer-encoding" in headers or (length is not None and length.strip().strip("0") != "")
+
+
 class ClearJSONRequestBodyValidator(JSONRequestBodyValidator):
     """Validates with the compiled schema, decodes defensively, and explains its errors."""
 
     def __init__(self, **kwargs: t.Any) -> None:
         super().__init__(**kwargs)
         self._compiled = compiled(self._schema, response=False)
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        headers = Headers(scope=scope)
+        if "content-type" not in headers and _has_body(headers):
+            raise UnsupportedMediaTypeProblem(
+                detail="The request body has no Content-Type: send it as application/json."
+            )
+        wrapped: tuple[Receive, Scope] = await super().wrap_receive(receive, scope=scope)
+        return wrapped
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
