@@ -214,6 +214,18 @@ class Broker:
         with self._writing() as (ledger, now):
             return self._expire_due(ledger, now)
 
+    def change_mark(self, kinds: Sequence[str]) -> str | None:
+        """A token that moves with every change these event kinds report, read without the data they
+        describe (api/conditional.py): the newest such event's id, each write's being higher. With none of
+        them in the outbox, the oldest id it holds: a change since would be there, or its pruning would
+        have moved that id. None when the outbox is empty."""
+        with self.store.snapshot() as ledger:
+            newest = ledger.newest_event(kinds)
+            if newest is not None:
+                return str(newest)
+            bounds = ledger.event_bounds()
+        return None if bounds is None else f"0.{bounds[0]}"
+
     def get_order(self, order_id: str) -> Order:
         with self.store.snapshot() as ledger:
             return self._existing(ledger, order_id)

@@ -224,3 +224,24 @@ def test_event_ids_begin_at_the_stores_creation_and_survive_a_reopen(store_opene
         ledger.add_event("quote", "{}")
     with reopened.snapshot() as ledger:
         assert ledger.event_bounds() == (first, first + 1), "a reopened store counts on"
+
+
+def test_the_newest_event_of_some_kinds_skips_the_others(store: Store) -> None:
+    with store.snapshot() as ledger:
+        assert ledger.newest_event(["order"]) is None
+    with store.transaction() as ledger:
+        ledger.add_event("order", "{}")
+        ledger.add_event("position", "{}")
+        ledger.add_event("quote", "{}")
+    with store.snapshot() as ledger:
+        bounds = ledger.event_bounds()
+        assert bounds is not None
+        first = bounds[0]
+        assert ledger.newest_event(["order"]) == first
+        assert ledger.newest_event(["order", "position"]) == first + 1
+        assert ledger.newest_event(["account"]) is None
+    with store.transaction() as ledger:
+        ledger.prune_events(1)
+    with store.snapshot() as ledger:
+        assert ledger.newest_event(["order", "position"]) is None
+        assert ledger.newest_event(["quote"]) == first + 2

@@ -1,9 +1,11 @@
-"""A quote reads only the orders it may fill: the waiting-orders query is answered from its index."""
+"""Queries answered from their indexes: a quote reads only the orders it may fill; a conditional read finds
+the newest event of a kind without a scan."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from paperbroker.store.sql import NEWEST_EVENT
 from paperbroker.store.sqlite import _WAITING, SQLiteStore
 
 
@@ -18,4 +20,12 @@ def test_the_waiting_orders_query_searches_the_index_on_sqlite(tmp_path: Path) -
     assert len(searches) == 4, details
     assert all("trigger_price" in d for d in searches), details
     assert not any(d.startswith("SCAN orders") for d in details), details
+    store.close()
+
+
+def test_the_newest_event_of_a_kind_is_one_index_search_on_sqlite(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    plan = store._conn.execute(f"EXPLAIN QUERY PLAN {NEWEST_EVENT}", ("order",))
+    details = [row[-1] for row in plan.fetchall()]
+    assert details == ["SEARCH events USING COVERING INDEX events_by_kind (kind=?)"], details
     store.close()

@@ -44,7 +44,14 @@ APPS = {
     "starlette-ceiling": "tools.bench.apps:starlette_ceiling",
 }
 # operation -> (orders seeded in the store, wrk script argument)
-OPERATIONS = {"placeOrder": (0, "post"), "getOrders100": (100, "get"), "getOrders1000": (1000, "get")}
+# getOrders1000If: the same list polled with If-None-Match naming the tag of its last 200 (paperbroker answers
+# 304; the peer and the ceiling have no conditional reads and answer 200)
+OPERATIONS = {
+    "placeOrder": (0, "post"),
+    "getOrders100": (100, "get"),
+    "getOrders1000": (1000, "get"),
+    "getOrders1000If": (1000, "if-none-match"),
+}
 PARTS = ("requests", "stream", "ticks")
 VERSIONS = ("connexion", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic",
             "jsonschema", "jsonschema-rs", "orjson")  # fmt: skip
@@ -56,6 +63,7 @@ class Server:
     operation: str
     port: int
     process: subprocess.Popen[bytes]
+    etag: str = "*"
 
     @property
     def url(self) -> str:
@@ -110,6 +118,7 @@ def wait_ready(server: Server, expected_orders: int) -> None:
         try:
             with urllib.request.urlopen(server.url, timeout=2) as response:
                 listed = json.loads(response.read())
+                server.etag = response.headers.get("ETag", "*")
             break
         except OSError:
             if server.process.poll() is not None or time.monotonic() > deadline:
@@ -127,7 +136,7 @@ def wait_ready(server: Server, expected_orders: int) -> None:
 def load(wrk: str, server: Server, seconds: float, connections: int) -> dict[str, float]:
     script_arg = OPERATIONS[server.operation][1]
     command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(LUA), server.url, "--", script_arg]  # fmt: skip
+               "-s", str(LUA), server.url, "--", script_arg, server.etag]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     stats = json.loads(line.removeprefix("BENCH "))

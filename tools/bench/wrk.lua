@@ -1,10 +1,13 @@
--- Load script for `make bench`: `wrk ... -s wrk.lua URL -- post` sends a placeOrder body.
+-- Load script for `make bench`: `wrk ... -s wrk.lua URL -- post` sends a placeOrder body;
+-- `-- if-none-match TAG` sends If-None-Match: TAG (a poll that the tag of its last 200 makes a 304).
 -- done() prints one JSON line the runner parses (latencies in microseconds).
 function init(args)
   if args[1] == "post" then
     wrk.method = "POST"
     wrk.body = '{"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 150.25}'
     wrk.headers["Content-Type"] = "application/json"
+  elseif args[1] == "if-none-match" then
+    wrk.headers["If-None-Match"] = args[2]
   end
 end
 

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from starlette.responses import Response
+
+from paperbroker.api.conditional import ORDERS, conditional_read
 from paperbroker.broker import Broker
 from paperbroker.engine.model import (
     KEEP,
@@ -113,16 +116,20 @@ async def cancel_orders(broker: Broker, body: dict[str, Any]) -> JsonResponse:
     return respond([order_json(order) for order in canceled])
 
 
-async def get_order(broker: Broker, order_id: str) -> JsonResponse:
-    return respond(order_json(broker.get_order(order_id)))
+async def get_order(broker: Broker, order_id: str) -> JsonResponse | Response:
+    return conditional_read(broker, ORDERS, lambda: order_json(broker.get_order(order_id)))
 
 
 async def get_orders(
     broker: Broker, status: list[int] | None = None, symbol: str | None = None
-) -> JsonResponse:
+) -> JsonResponse | Response:
     statuses = None if status is None else [OrderStatus(value) for value in status]
-    return respond([order_json(order) for order in broker.list_orders(statuses, symbol)])
+    return conditional_read(
+        broker, ORDERS, lambda: [order_json(order) for order in broker.list_orders(statuses, symbol)]
+    )
 
 
-async def get_orders_history(broker: Broker, limit: int = 100) -> JsonResponse:
-    return respond([order_json(order) for order in broker.orders_history(limit)])
+async def get_orders_history(broker: Broker, limit: int = 100) -> JsonResponse | Response:
+    return conditional_read(
+        broker, ORDERS, lambda: [order_json(order) for order in broker.orders_history(limit)]
+    )

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
+from paperbroker.api.conditional import EXECUTIONS, POSITIONS, conditional_read
 from paperbroker.api.orders import _nullable
 from paperbroker.broker import BracketChanges, Broker
 from paperbroker.engine.numbers import to_decimal
 from paperbroker.serialize import JsonResponse, execution_json, order_json, position_json, respond
 
 
-async def get_positions(broker: Broker) -> JsonResponse:
-    return respond(
-        [position_json(position, protection) for position, protection in broker.protected_positions()]
+async def get_positions(broker: Broker) -> JsonResponse | Response:
+    return conditional_read(
+        broker,
+        POSITIONS,
+        lambda: [
+            position_json(position, protection) for position, protection in broker.protected_positions()
+        ],
     )
 
 
-async def get_executions(broker: Broker, symbol: str) -> JsonResponse:
-    return respond([execution_json(execution) for execution in broker.list_executions(symbol)])
+async def get_executions(broker: Broker, symbol: str) -> JsonResponse | Response:
+    return conditional_read(
+        broker,
+        EXECUTIONS,
+        lambda: [execution_json(execution) for execution in broker.list_executions(symbol)],
+    )
 
 
 async def close_position(

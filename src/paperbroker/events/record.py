@@ -210,6 +210,9 @@ class RecordingLedger:
     def event_bounds(self) -> tuple[int, int] | None:
         return self._inner.event_bounds()
 
+    def newest_event(self, kinds: Collection[str]) -> int | None:
+        return self._inner.newest_event(kinds)
+
     def prune_events(self, keep: int) -> None:
         self._inner.prune_events(keep)
 

@@ -36,8 +36,8 @@ class BoundOperation:
     parameters, the handler's signature and the body's content type, then wrap the result in a Starlette
     Response. Everything but the values depends on the operation alone, so it is settled here at start-up.
     Path and query values still go through Connexion's own URI parser and type casts; the body is the one
-    the request validator parsed and validated. Handlers return `(body, status, headers)` with a JSON body,
-    or a Starlette Response (a stream).
+    the request validator parsed and validated; header parameters are for validation only, as under Connexion.
+    Handlers return `(body, status, headers)` with a JSON body, or a Starlette Response (a stream, a 304).
     """
 
     def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier, pythonic_params: bool) -> None:
@@ -48,10 +48,10 @@ class BoundOperation:
         self._sanitize: t.Callable[[str], str] = _pythonic if pythonic_params else sanitized
         self._uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
         places = {parameter["in"] for parameter in operation.parameters}
-        if places - {"path", "query"}:
+        if places - {"path", "query", "header"}:
             raise ValueError(
-                f"{self.operation_id}: only path and query parameters and a JSON body are bound, "
-                f"not {sorted(places - {'path', 'query'})}"
+                f"{self.operation_id}: only path, query and header parameters and a JSON body are bound, "
+                f"not {sorted(places - {'path', 'query', 'header'})}"
             )
         self._has_path = "path" in places
         self._has_query = "query" in places
@@ -61,7 +61,8 @@ class BoundOperation:
             self._sanitize(operation.body_name("application/json")) if operation.request_body else None
         )
         self._arguments, self._has_kwargs = inspect_function_arguments(self._fn)
-        expected = {self._sanitize(p["name"]) for p in operation.parameters} | ({self._body_name} - {None})
+        arguments = [p for p in operation.parameters if p["in"] != "header"]  # Connexion passes no headers
+        expected = {self._sanitize(p["name"]) for p in arguments} | ({self._body_name} - {None})
         if not self._has_kwargs and set(self._arguments) != expected:
             raise ValueError(
                 f"{self.operation_id}: the handler takes {sorted(self._arguments)}, "
@@ -93,7 +94,7 @@ class BoundOperation:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         result = await self._fn(**self._kwargs(scope))
-        if isinstance(result, Response):  # a stream (streamEvents): it sends itself, as under Connexion
+        if isinstance(result, Response):  # a stream or a 304: it sends itself, as under Connexion
             await result(scope, receive, send)
             return
         body, status, headers = result

@@ -122,6 +122,11 @@ class Ledger(Protocol):
         """The oldest and newest ids the outbox holds; None when it is empty."""
         ...
 
+    def newest_event(self, kinds: Collection[str]) -> int | None:
+        """The newest outbox id among events of these kinds (one index probe per kind); None when the
+        outbox holds none of them (empty, or pruned past them)."""
+        ...
+
     def prune_events(self, keep: int) -> None:
         """Delete all but the newest `keep` events."""
         ...

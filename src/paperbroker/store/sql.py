@@ -170,6 +170,10 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+NEWEST_EVENT = "SELECT max(id) FROM events WHERE kind = ?"
+"""Answered from the index events_by_kind (kind, id) in both stores: one search, not a scan of the outbox."""
+
+
 class SQLLedger:
     """The Ledger methods whose SQL is the same on every store; subclasses run it and add the rest."""
 
@@ -376,6 +380,14 @@ class SQLLedger:
     def event_bounds(self) -> tuple[int, int] | None:
         row = self._execute("SELECT min(id), max(id) FROM events").fetchone()
         return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+
+    def newest_event(self, kinds: Collection[str]) -> int | None:
+        newest = None
+        for kind in kinds:  # one probe each of events_by_kind; an IN list would scan the kinds' ranges
+            row = self._execute(NEWEST_EVENT, (kind,)).fetchone()
+            if row is not None and row[0] is not None and (newest is None or int(row[0]) > newest):
+                newest = int(row[0])
+        return newest
 
     def prune_events(self, keep: int) -> None:
         self._execute(

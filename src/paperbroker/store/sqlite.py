@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS bars (
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, id);
 """
 
 # One index range per (side, trigger kind): a quote reads only the orders it can fill. (Written as one OR,
