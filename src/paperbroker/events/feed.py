@@ -18,11 +18,9 @@ import logging
 import time
 
 from paperbroker.events.record import listen
-from paperbroker.store.base import Store
+from paperbroker.store.base import Store, StoredEvent
 
 log = logging.getLogger(__name__)
-
-StoredEvent = tuple[int, str, str]
 
 
 class Subscription:

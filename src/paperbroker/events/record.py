@@ -32,7 +32,7 @@ from paperbroker.serialize import (
     position_update_json,
     quote_json,
 )
-from paperbroker.store.base import Ledger, Store
+from paperbroker.store.base import Ledger, Store, StoredEvent
 
 EVENT_KINDS = ("order", "execution", "position", "account", "pl", "quote", "resync")
 """What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
@@ -204,7 +204,7 @@ class RecordingLedger:
     def add_event(self, kind: str, data: str) -> None:
         self._inner.add_event(kind, data)
 
-    def events_after(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+    def events_after(self, after: int, limit: int) -> list[StoredEvent]:
         return self._inner.events_after(after, limit)
 
     def event_bounds(self) -> tuple[int, int] | None:

@@ -17,7 +17,8 @@ import orjson
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from paperbroker.events.feed import EventFeed, StoredEvent
+from paperbroker.events.feed import EventFeed
+from paperbroker.store.base import StoredEvent
 
 KEEP_ALIVE = b": keep-alive\n\n"
 

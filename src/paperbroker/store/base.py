@@ -13,6 +13,9 @@ from typing import Protocol
 from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
 
+StoredEvent = tuple[int, str, str]
+"""An outbox row: (id, kind, JSON payload)."""
+
 
 class IncompatibleDatabase(RuntimeError):
     """The database was written by another version of paperbroker's schema; opening it would misread it.
@@ -114,7 +117,7 @@ class Ledger(Protocol):
         """Append to the outbox (`events`): committed with the change it reports, or not at all."""
         ...
 
-    def events_after(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+    def events_after(self, after: int, limit: int) -> list[StoredEvent]:
         """Outbox rows (id, kind, JSON payload) with ids above `after`, oldest first, at most `limit`."""
         ...
 

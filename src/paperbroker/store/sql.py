@@ -29,7 +29,7 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
-from paperbroker.store.base import IncompatibleDatabase
+from paperbroker.store.base import IncompatibleDatabase, StoredEvent
 
 SCHEMA_VERSION = 3
 """What the stores' tables hold: 3 adds the `events` outbox; 2 kept amounts as exact decimal text without
@@ -40,9 +40,6 @@ database gains it when it opens, and an older paperbroker of version 3 reads suc
 
 BAR_COLUMNS = "time, open, high, low, close, ticks"
 """A 1-minute bar's columns (with `symbol`, the `bars` table; its primary key is (symbol, time))."""
-
-StoredEvent = tuple[int, str, str]
-"""An outbox row: (id, kind, JSON payload)."""
 
 
 def first_event_id() -> int:
