@@ -17,13 +17,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app, create_stub_app
-from paperbroker.contract import spec_path
 from paperbroker.engine.numbers import CONTEXT, ZERO, to_decimal
 from paperbroker.settings import Settings
+from tests.contract.spec import SPEC, inlined
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
 
@@ -45,21 +44,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClien
 @cache
 def contract_schema(name: str) -> dict[str, Any]:
     """A component schema of the contract with every $ref inlined (none is recursive)."""
-    spec = yaml.safe_load(spec_path().read_text())
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            if "$ref" in node:
-                target = spec
-                for part in node["$ref"].removeprefix("#/").split("/"):
-                    target = target[part]
-                return inline(target)
-            return {key: inline(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [inline(item) for item in node]
-        return node
-
-    schema: dict[str, Any] = inline(spec["components"]["schemas"][name])
+    schema: dict[str, Any] = inlined(SPEC["components"]["schemas"][name])
     return schema
 
 

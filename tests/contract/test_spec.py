@@ -4,34 +4,18 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from openapi_spec_validator import validate
 
-from paperbroker.contract import spec_path
 from paperbroker.events.record import EVENT_KINDS
+from tests.contract.spec import SPEC, inlined
 from tests.events.sse import events, payload
 
-SPEC: dict[str, Any] = yaml.safe_load(spec_path().read_text())
 OPERATIONS = [
     (path, method, operation)
     for path, item in SPEC["paths"].items()
     for method, operation in item.items()
     if method in {"get", "put", "post", "delete"}
 ]
-
-
-def resolve(node: Any) -> Any:
-    """Inline every $ref so jsonschema sees plain schemas (the spec has no recursive references)."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = SPEC
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            return resolve(target)
-        return {key: resolve(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [resolve(item) for item in node]
-    return node
 
 
 def test_the_spec_is_valid_openapi_3_0() -> None:
@@ -53,7 +37,7 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict[s
     for field in ("summary", "description", "operationId", "tags"):
         assert operation.get(field), f"{method} {path} has no {field}"
     for status, response in operation["responses"].items():
-        response = resolve(response)
+        response = inlined(response)
         for media_type, content in response.get("content", {}).items():
             if status.startswith("4"):
                 assert media_type == "application/problem+json"
@@ -61,7 +45,7 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict[s
             example = content.get("example")
             if media_type == "text/event-stream":  # the schema describes each event of the stream
                 for event in events(example.splitlines()):
-                    jsonschema.Draft4Validator(resolve(content["schema"])).validate(event)
+                    jsonschema.Draft4Validator(inlined(content["schema"])).validate(event)
                     payload(event)
             elif example is not None:
                 jsonschema.Draft4Validator(content["schema"]).validate(example)
@@ -69,7 +53,7 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict[s
 
 @pytest.mark.parametrize("name", sorted(SPEC["components"]["schemas"]))
 def test_every_schema_has_an_example_that_it_accepts(name: str) -> None:
-    schema = resolve(SPEC["components"]["schemas"][name])
+    schema = inlined(SPEC["components"]["schemas"][name])
     assert "example" in schema
     jsonschema.Draft4Validator(schema).validate(schema["example"])
 

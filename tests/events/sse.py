@@ -6,30 +6,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
-import yaml
 
-from paperbroker.contract import spec_path
 from paperbroker.validation import CompiledSchema
+from tests.contract.spec import SPEC, inlined
 
-SPEC: dict[str, Any] = yaml.safe_load(spec_path().read_text())
 STREAM = SPEC["paths"]["/broker/events"]["get"]
 
 
-def _resolved(node: Any) -> Any:
-    """The schema with every local $ref replaced by its target (the contract's schemas are not recursive)."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = SPEC
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            return _resolved(target)
-        return {key: _resolved(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_resolved(item) for item in node]
-    return node
-
-
-PAYLOADS = {kind: CompiledSchema(_resolved(ref), response=True) for kind, ref in STREAM["x-events"].items()}
+PAYLOADS = {kind: CompiledSchema(inlined(ref), response=True) for kind, ref in STREAM["x-events"].items()}
 """Each event's payload schema, compiled as the service compiles its response schemas."""
 
 
