@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from paperbroker.broker import Broker
 from paperbroker.events.feed import EventFeed, Subscription
@@ -27,32 +30,24 @@ def _quote(broker: Broker) -> None:
     broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
 
 
-def test_a_change_committed_on_the_event_loop_reaches_a_subscriber_without_waiting_for_the_poll(
-    tmp_path: Path,
+async def _on_the_loop(broker: Broker) -> None:
+    _quote(broker)
+
+
+async def _in_a_thread(broker: Broker) -> None:
+    await asyncio.to_thread(_quote, broker)
+
+
+@pytest.mark.parametrize("commit", [_on_the_loop, _in_a_thread], ids=["event loop", "another thread"])
+def test_a_change_committed_in_this_process_reaches_a_subscriber_without_waiting_for_the_poll(
+    tmp_path: Path, commit: Callable[[Broker], Awaitable[None]]
 ) -> None:
     async def scenario() -> tuple[str, float]:
         broker = Broker(SQLiteStore(tmp_path / "b.db"))
         feed = EventFeed(broker.store, retention=100, heartbeat=1.0, poll_interval=LONG_POLL)
         subscription = await feed.subscribe()
         await asyncio.sleep(0.05)  # the feed has read once and now waits out the long poll
-        _quote(broker)
-        try:
-            return await _next_kind(subscription)
-        finally:
-            await feed.stop()
-
-    kind, waited = asyncio.run(scenario())
-    assert kind == "quote"
-    assert waited < 0.5
-
-
-def test_a_change_committed_in_another_thread_wakes_the_feed_too(tmp_path: Path) -> None:
-    async def scenario() -> tuple[str, float]:
-        broker = Broker(SQLiteStore(tmp_path / "b.db"))
-        feed = EventFeed(broker.store, retention=100, heartbeat=1.0, poll_interval=LONG_POLL)
-        subscription = await feed.subscribe()
-        await asyncio.sleep(0.05)
-        await asyncio.to_thread(_quote, broker)
+        await commit(broker)
         try:
             return await _next_kind(subscription)
         finally:
