@@ -55,3 +55,13 @@ export function numberOf(input: HTMLInputElement): number | undefined {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Runs a panel's action; what the service refuses is shown in `error`, in its own words. */
+export async function reporting(error: HTMLElement, action: () => Promise<void>): Promise<void> {
+  error.textContent = "";
+  try {
+    await action();
+  } catch (refused) {
+    error.textContent = messageOf(refused);
+  }
+}

@@ -3,7 +3,7 @@
 import type { PaperBrokerTerminal } from "../../src/terminal";
 import { OrderStatus, OrderType, Side, type Order } from "../../src/tradingview";
 import { editInDialog, type Field } from "./dialog";
-import { byId, formatPrice, formatQty, h, messageOf } from "./dom";
+import { byId, formatPrice, formatQty, h, reporting } from "./dom";
 import { PENDING, type Book } from "./host";
 
 export const STATUS_NAMES: Record<OrderStatus, string> = {
@@ -112,12 +112,7 @@ export class OrdersPanel {
     );
   }
 
-  private async act(action: () => Promise<void>): Promise<void> {
-    this.error.textContent = "";
-    try {
-      await action();
-    } catch (error) {
-      this.error.textContent = messageOf(error);
-    }
+  private act(action: () => Promise<void>): Promise<void> {
+    return reporting(this.error, action);
   }
 }

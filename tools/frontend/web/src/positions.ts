@@ -2,7 +2,7 @@
 import type { PaperBrokerTerminal } from "../../src/terminal";
 import { Side, type Position } from "../../src/tradingview";
 import { editInDialog } from "./dialog";
-import { byId, formatMoney, formatPrice, formatQty, h, messageOf } from "./dom";
+import { byId, formatMoney, formatPrice, formatQty, h, reporting } from "./dom";
 import type { Book, PageHost } from "./host";
 
 export class PositionsPanel {
@@ -63,12 +63,7 @@ export class PositionsPanel {
     });
   }
 
-  private async act(action: () => Promise<void>): Promise<void> {
-    this.error.textContent = "";
-    try {
-      await action();
-    } catch (error) {
-      this.error.textContent = messageOf(error);
-    }
+  private act(action: () => Promise<void>): Promise<void> {
+    return reporting(this.error, action);
   }
 }
