@@ -16,7 +16,9 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.middleware.cors import CORSMiddleware
 
-from paperbroker.api import bind_handlers
+from paperbroker.accounts.directory import open_directory
+from paperbroker.accounts.registry import Accounts, Caller
+from paperbroker.api import auth, bind_handlers
 from paperbroker.api.problems import broker_error
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
@@ -52,6 +54,36 @@ def _resolver(handlers: dict[str, Callable[..., Any]]) -> Resolver:
             raise ImportError(f"no handler for operation {operation_id}") from None
 
     return Resolver(function_resolver=resolve)
+
+
+def build_accounts(settings: Settings, broker: Broker) -> Accounts:
+    """The directory of users and keys in the broker's database, with the local user on a first start."""
+    accounts = Accounts(open_directory(settings.db), broker)
+    key = accounts.bootstrap(broker.config.account_id, settings.local_key or None)
+    if key is not None:
+        announce_local_key(key, settings)
+    return accounts
+
+
+def announce_local_key(key: str, settings: Settings) -> None:
+    """The one time a new store's local key is shown; a key given by PAPERBROKER_LOCAL_KEY is not echoed."""
+    if settings.local_key:
+        log.warning("paperbroker: the local admin user's API key is the one PAPERBROKER_LOCAL_KEY gives")
+        return
+    page = f"http://{settings.host}:{settings.port}/#key={key}"
+    log.warning(
+        "paperbroker: created the local admin user; its API key (shown once, keep it): %s\n"
+        "paperbroker: trade in the browser at %s",
+        key,
+        page,
+    )
+
+
+def request_verifier(settings: Settings, accounts: Accounts) -> auth.Verify:
+    """With auth on, the key's caller; off, every request is the local user's, key or not."""
+    if settings.auth:
+        return lambda key: None if key is None else accounts.authenticate(key)
+    return lambda _key: accounts.local_caller()
 
 
 def build_broker(settings: Settings) -> Broker:
@@ -98,10 +130,13 @@ class _StartupFreeze:
 startup_objects_frozen = _StartupFreeze()
 
 
-def create_app(settings: Settings | None = None, broker: Broker | None = None) -> AsyncApp:
+def create_app(
+    settings: Settings | None = None, broker: Broker | None = None, accounts: Accounts | None = None
+) -> AsyncApp:
     """The service. Request and response validation are always on, with or without the fast path."""
     settings = settings or Settings.from_env()
     broker = broker or build_broker(settings)
+    accounts = accounts or build_accounts(settings, broker)
     market = None
     if settings.market:
         ticks = {symbol: broker.config.catalog.rules(symbol).min_tick for symbol in settings.market_symbols}
@@ -142,12 +177,14 @@ def create_app(settings: Settings | None = None, broker: Broker | None = None) -
         strict_validation=True,
         pythonic_params=True,
         validator_map=validator_map(),
+        security_map=auth.security_map(request_verifier(settings, accounts)),
     )
     app.add_error_handler(BrokerError, broker_error)
     add_cors(app, settings.cors_origins)
     _add_http_middleware(app, settings)
     app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     app.broker = broker
+    app.accounts = accounts
     return app
 
 
@@ -183,10 +220,21 @@ def _add_http_middleware(app: AsyncApp, settings: Settings) -> None:
     app.add_middleware(ControlCharacterGuard, MiddlewarePosition.BEFORE_EXCEPTION)
 
 
+def any_key(key: str | None) -> Caller | None:
+    """The stub's and the example mock's check: no users to look up, so any key will do, none will not."""
+    return None if key is None else Caller("any", True, ())
+
+
 def create_stub_app() -> AsyncApp:
     """The contract alone: every operation answers 501 problem+json (Connexion's stub behaviour)."""
     app = AsyncApp(__name__)
-    app.add_api(spec_path(), resolver=_resolver({}), resolver_error=501, validate_responses=True)
+    app.add_api(
+        spec_path(),
+        resolver=_resolver({}),
+        resolver_error=501,
+        validate_responses=True,
+        security_map=auth.security_map(any_key),
+    )
     _add_http_middleware(app, Settings())
     app.add_middleware(RootRedirect, MiddlewarePosition.BEFORE_EXCEPTION, to=f"{API_BASE}/ui/")
     return app

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import uvicorn
 
-from paperbroker import __version__, fuzz
+from paperbroker import __version__, connections, fuzz
+from paperbroker.accounts.cli import add_commands as add_account_commands
 from paperbroker.engine.numbers import plain
 from paperbroker.settings import SettingError, Settings, described, parse
-from paperbroker.store import open_store
 from paperbroker.store.base import IncompatibleDatabase
 
 LISTEN = ("host", "port")
@@ -44,11 +44,38 @@ def _settings_from(args: argparse.Namespace) -> Settings:
     return Settings.from_env()
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def refuse_open_remote(settings: Settings) -> None:
+    """Without auth anyone who reaches the port trades every account: only this host may, unless forced."""
+    if not settings.auth and settings.host not in LOOPBACK and not settings.allow_open_remote:
+        raise SettingError(
+            f"--no-auth on {settings.host} would let anyone who reaches it trade: listen on 127.0.0.1,"
+            " keep auth on, or add --allow-open-remote"
+        )
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Open the store once before the workers start: a database this version cannot read stops here with
+    one line, and a first start creates the local user and its key exactly once, whatever the workers."""
+    from paperbroker.app import build_accounts, build_broker
+
+    broker = build_broker(settings)
+    try:
+        build_accounts(settings, broker).directory.close()
+    finally:
+        broker.store.close()
+
+
 def _serve(args: argparse.Namespace) -> int:
     settings = _settings_from(args)
     if settings.workers > 1 and settings.db == ":memory:":
         raise SettingError("--workers needs a shared store, a SQLite file or PostgreSQL, not :memory:")
-    open_store(settings.db).close()  # a database this version cannot read stops here, with one line
+    refuse_open_remote(settings)
+    if settings.db != ":memory:":
+        _prepare_store(settings)
+    connections.raise_descriptor_limit(settings.max_connections)
     uvicorn.run(
         "paperbroker.app:create_app",
         factory=True,
@@ -56,6 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=args.log_level,
+        http=connections.GuardedHttpToolsProtocol,
     )
     return 0
 
@@ -78,7 +106,15 @@ def _reset(args: argparse.Namespace) -> int:
 def _run_app(factory: str, args: argparse.Namespace) -> int:
     """Serve an app factory in one process, where the host and port settings say."""
     settings = _settings_from(args)
-    uvicorn.run(factory, factory=True, host=settings.host, port=settings.port, log_level=args.log_level)
+    connections.raise_descriptor_limit(settings.max_connections)
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        http=connections.GuardedHttpToolsProtocol,
+    )
     return 0
 
 
@@ -114,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     stub = commands.add_parser("stub", help="serve the contract alone: every operation answers 501")
-    _add_setting_flags(stub, LISTEN)
+    _add_setting_flags(stub, (*LISTEN, *connections.SETTING_NAMES))
     stub.add_argument("--log-level", default="info")
     stub.set_defaults(run=_stub)
 
@@ -124,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--examples", action="store_true", help="answer every operation from the spec's examples: no engine"
     )
-    _add_setting_flags(mock, (*LISTEN, "cors_origins"))
+    _add_setting_flags(mock, (*LISTEN, *connections.SETTING_NAMES, "cors_origins"))
     mock.add_argument("--log-level", default="info")
     mock.set_defaults(run=_mock)
 
@@ -133,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_setting_flags(reset, ("db", "starting_cash", "currency", "account_name"))
     reset.set_defaults(run=_reset)
+
+    add_account_commands(commands, _settings_from, _add_setting_flags)
 
     codegen = commands.add_parser("codegen", help="generate the spec's TypeScript client (needs Node.js)")
     codegen.add_argument(

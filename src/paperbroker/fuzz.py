@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from paperbroker.accounts.keys import new_key
 from paperbroker.drift import DRIFTS, FACTORY, KIND_VARIABLE
 from paperbroker.process import serving
 
@@ -115,9 +116,12 @@ def run(seed: int, report_parent: Path, drift: str | None, extra: list[str]) -> 
         tempfile.TemporaryDirectory(prefix="paperbroker-fuzz-") as tmp,
         resources.as_file(shipped) as config,
     ):
+        key = new_key()  # the local admin's key: every operation is reachable, setQuote included
         env = {
+            "PAPERBROKER_LOCAL_KEY": key,
             "PAPERBROKER_DB": str(Path(tmp) / "fuzz.db"),
             "PAPERBROKER_MARKET_INTERVAL": "0.2",
+            "PAPERBROKER_RATE_LIMIT": "1000000",  # Schemathesis sends thousands of requests a minute
             KIND_VARIABLE: drift or "",
         }
         with serving(server_command(drift), env=env) as base:
@@ -125,6 +129,7 @@ def run(seed: int, report_parent: Path, drift: str | None, extra: list[str]) -> 
             command = [
                 sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
                 "run", f"{base}/api/v1/openapi.json", "--seed", str(seed), "--no-color",
+                "--header", f"Authorization: Bearer {key}",
                 "--report-junit-path", str(reports / "junit.xml"), "--report-ndjson-path", str(events),
                 *extra,
             ]  # fmt: skip

@@ -140,6 +140,17 @@ def account_json(summary: AccountSummary) -> Json:
     }
 
 
+def account_meta_json(summary: AccountSummary) -> Json:
+    """TradingView's AccountMetainfo: what the account picker shows."""
+    account = summary.account
+    return {
+        "id": account.id,
+        "name": account.name,
+        "currency": account.currency,
+        "currencySign": CURRENCY_SIGNS.get(account.currency, account.currency),
+    }
+
+
 def quote_json(quote: Quote) -> Json:
     return {
         "symbol": quote.symbol,

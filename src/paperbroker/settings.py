@@ -22,6 +22,8 @@ SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}")
 """The contract's Symbol pattern."""
 ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
 """What a browser sends as Origin: scheme://host[:port], no path and no trailing slash."""
+API_KEY_FORMAT = re.compile(r"pbk_[0-9a-f]{16}_[A-Za-z0-9_-]{32,128}")
+"""paperbroker.accounts.keys.KEY_FORMAT (repeated here: settings import nothing of the service)."""
 
 TOOL_VARIABLES = frozenset(
     {
@@ -110,6 +112,12 @@ def _origins(value: str) -> tuple[str, ...]:
     return origins
 
 
+def _api_key(value: str) -> str:
+    if not API_KEY_FORMAT.fullmatch(value):
+        raise ValueError(value)
+    return value
+
+
 def _time_of_day(value: str) -> time:
     hours, _, minutes = value.strip().partition(":")
     if len(hours) != 2 or len(minutes) != 2:
@@ -131,6 +139,17 @@ AMOUNT = Kind("a number of at least 0", _number(0.0, inclusive=True), _plain_num
 BOOLEAN = Kind("true or false (also 1/0, yes/no, on/off)", _boolean, lambda flag: str(flag).lower())
 TIME_OF_DAY = Kind("a time of day as HH:MM (UTC)", _time_of_day, lambda moment: moment.strftime("%H:%M"))
 SYMBOLS = Kind("a comma-separated list of symbols like AAPL or NASDAQ:AAPL", _symbols, ",".join)
+REQUEST_QUOTA = Kind(
+    "a whole number of requests of at least 0, or off",
+    lambda value: 0 if value.strip().lower() == "off" else _integer(0)(value),
+    lambda quota: str(quota) if quota else "off",
+)
+WHOLE_SECONDS = Kind("a whole number of seconds of at least 1", _integer(1))
+API_KEY = Kind(
+    "empty, or an API key: pbk_<16 hex digits>_<32 to 128 of A-Z a-z 0-9 _ ->",
+    lambda value: "" if not value.strip() else _api_key(value.strip()),
+    lambda key: key or "random",
+)
 ORIGINS = Kind(
     "none, or a comma-separated list of origins like https://app.example.com:8443 (or *)",
     _origins,
@@ -162,6 +181,28 @@ class Settings:
     currency: str = setting("USD", TEXT, "the account's currency")
     account_name: str = setting("Paper account", TEXT, "the account's name")
     max_body_bytes: int = setting(65_536, POSITIVE_BYTES, "larger request bodies get a 413")
+    header_timeout: float = setting(
+        10.0,
+        SECONDS,
+        "seconds to send a request's line and headers, from connecting or its first byte; else closed",
+    )
+    body_timeout: float = setting(
+        30.0, SECONDS, "seconds to send a whole request body once its headers are in; else 408 and closed"
+    )
+    keep_alive_timeout: float = setting(
+        5.0, SECONDS, "seconds an idle connection stays open between requests"
+    )
+    max_connections: int = setting(
+        1_000, COUNT, "open connections per worker process; one more is closed as soon as it connects"
+    )
+    rate_limit: int = setting(
+        200,
+        REQUEST_QUOTA,
+        "requests under /api/v1 per API key (else client address) and window; 0 or off: none",
+    )
+    rate_window: int = setting(
+        10, WHOLE_SECONDS, "seconds of the rate limit's window, from a key's first request"
+    )
     session_close: time = setting(time(21, 0), TIME_OF_DAY, "when DAY orders expire, UTC")
     preview_ttl: float = setting(60.0, SECONDS, "seconds a previewOrder confirmId stays valid")
     require_preview: bool = setting(
@@ -172,6 +213,18 @@ class Settings:
     )
     event_heartbeat: float = setting(
         15.0, SECONDS, "seconds between `: keep-alive` comments on an idle stream"
+    )
+    auth: bool = setting(
+        True,
+        BOOLEAN,
+        "require an API key (Authorization: Bearer) on every request; off: each acts as the local user,"
+        " on a loopback host only (see --allow-open-remote)",
+    )
+    local_key: str = setting(
+        "", API_KEY, "the local admin user's API key, created on a store's first start (empty: a random one)"
+    )
+    allow_open_remote: bool = setting(
+        False, BOOLEAN, "let `serve --no-auth` listen on an address other hosts can reach"
     )
     cors_origins: tuple[str, ...] = setting(
         (), ORIGINS, "origins whose pages may call `serve` and `mock` from a browser (CORS); `*` any"

@@ -1,45 +1,96 @@
-"""Thin handlers named after the spec's operationIds: parse, call the broker, serialise."""
+"""Thin handlers named after the spec's operationIds: parse, call the broker, serialise.
+
+Each handler takes the broker first; `bind_handlers` gives it the broker of the account the request acts
+on: the one its `accountId` names, when that is one of the caller's accounts, else the caller's first.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from paperbroker.api import account, events, instruments, market, orders, portfolio
+from paperbroker.api import account, auth, events, instruments, market, orders, portfolio
 from paperbroker.broker import Broker
 from paperbroker.events.feed import EventFeed
 
-HANDLERS: dict[str, Callable[..., Any]] = {
+Handler = Callable[..., Awaitable[Any]]
+
+ACCOUNT_HANDLERS: dict[str, Handler] = {
     "placeOrder": orders.place_order,
     "previewOrder": orders.preview_order,
     "cancelOrders": orders.cancel_orders,
     "getOrdersHistory": orders.get_orders_history,
-    "closePosition": portfolio.close_position,
-    "reversePosition": portfolio.reverse_position,
-    "editPositionBrackets": portfolio.edit_position_brackets,
-    "symbolInfo": instruments.symbol_info,
-    "getSymbols": instruments.get_symbols,
-    "resetAccount": account.reset_account,
     "modifyOrder": orders.modify_order,
     "cancelOrder": orders.cancel_order,
     "getOrder": orders.get_order,
     "getOrders": orders.get_orders,
+    "closePosition": portfolio.close_position,
+    "reversePosition": portfolio.reverse_position,
+    "editPositionBrackets": portfolio.edit_position_brackets,
     "getPositions": portfolio.get_positions,
     "getExecutions": portfolio.get_executions,
     "getAccountInfo": account.get_account_info,
+}
+"""Operations on one account of the caller's (the `accountId` query parameter)."""
+
+ADMIN_ACCOUNT_HANDLERS: dict[str, Handler] = {"resetAccount": account.reset_account}
+"""Simulation controls on one account: an admin's key, on any account."""
+
+MARKET_HANDLERS: dict[str, Handler] = {
+    "symbolInfo": instruments.symbol_info,
+    "getSymbols": instruments.get_symbols,
     "getQuotes": market.get_quotes,
-    "setQuote": market.set_quote,
     "getBars": market.get_bars,
 }
+"""Market data: the same for every caller."""
+
+ADMIN_MARKET_HANDLERS: dict[str, Handler] = {"setQuote": market.set_quote}
 
 
-def bind_handlers(broker: Broker, feed: EventFeed | None = None) -> dict[str, Callable[..., Any]]:
-    """Each handler takes the broker first (streamEvents: the worker's event feed); Connexion sees only the
-    request parameters."""
+def _on_account(handler: Handler, broker: Broker) -> Handler:
+    async def call(account_id: str | None = None, **parameters: Any) -> Any:
+        return await handler(broker.account(auth.caller().account(account_id)), **parameters)
+
+    return call
+
+
+def _admin_on_account(handler: Handler, broker: Broker) -> Handler:
+    async def call(account_id: str | None = None, **parameters: Any) -> Any:
+        admin = auth.admin()
+        target = account_id or admin.account(None)
+        if not broker.account_exists(target):
+            raise auth.AccountNotFound(target)
+        return await handler(broker.account(target), **parameters)
+
+    return call
+
+
+def _admin(handler: Handler) -> Handler:
+    async def call(**parameters: Any) -> Any:
+        auth.admin()
+        return await handler(**parameters)
+
+    return call
+
+
+def _stream(feed: EventFeed) -> Handler:
+    async def call(account_id: str | None = None, **parameters: Any) -> Any:
+        return await events.stream_events(feed, account_id=auth.caller().account(account_id), **parameters)
+
+    return call
+
+
+def bind_handlers(broker: Broker, feed: EventFeed | None = None) -> dict[str, Handler]:
+    """Connexion sees only the request parameters; the broker (streamEvents: the worker's feed) is bound."""
     if feed is None:
         feed = EventFeed(broker.store, retention=100_000, heartbeat=15.0)
-    bound: dict[str, Callable[..., Any]] = {
-        operation_id: partial(handler, broker) for operation_id, handler in HANDLERS.items()
+    bound: dict[str, Handler] = {
+        "streamEvents": _stream(feed),
+        "getAccounts": partial(account.get_accounts, broker),
     }
-    return bound | {"streamEvents": partial(events.stream_events, feed)}
+    bound |= {name: _on_account(handler, broker) for name, handler in ACCOUNT_HANDLERS.items()}
+    bound |= {name: _admin_on_account(handler, broker) for name, handler in ADMIN_ACCOUNT_HANDLERS.items()}
+    bound |= {name: partial(handler, broker) for name, handler in MARKET_HANDLERS.items()}
+    bound |= {name: _admin(partial(handler, broker)) for name, handler in ADMIN_MARKET_HANDLERS.items()}
+    return bound

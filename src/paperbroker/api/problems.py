@@ -7,6 +7,7 @@ from typing import Any
 
 from connexion.problem import problem
 
+from paperbroker.accounts.registry import AccountNotFound, AdminOnly
 from paperbroker.engine.errors import (
     BrokerError,
     InvalidTransition,
@@ -20,6 +21,8 @@ from paperbroker.engine.errors import (
 
 STATUS_OF: dict[type[BrokerError], HTTPStatus] = {
     OrderNotFound: HTTPStatus.NOT_FOUND,
+    AccountNotFound: HTTPStatus.NOT_FOUND,
+    AdminOnly: HTTPStatus.FORBIDDEN,
     QuoteNotFound: HTTPStatus.NOT_FOUND,
     PositionNotFound: HTTPStatus.NOT_FOUND,
     SymbolNotFound: HTTPStatus.NOT_FOUND,

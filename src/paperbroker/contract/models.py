@@ -23,18 +23,19 @@ class StreamEvent(BaseModel):
         Field(
             description="An event's id in the stream; ids only increase.",
             examples=["41"],
+            max_length=18,
             pattern="^[0-9]{1,18}$",
         ),
     ]
     event: Event
-    data: Annotated[str, Field(examples=['{"reason":"reset"}'])]
-
-
-class StreamResync(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    reason: Annotated[str, Field(examples=["reset"])]
+    data: Annotated[
+        str,
+        Field(
+            description="The payload's JSON text (a payload carries at most a request body's worth of client text).",
+            examples=['{"reason":"reset"}'],
+            max_length=1048576,
+        ),
+    ]
 
 
 class Side(IntEnum):
@@ -137,7 +138,10 @@ class Bar(BaseModel):
     ticks: Annotated[
         int,
         Field(
-            description="How many quotes the bar was built from.", examples=[12], ge=1
+            description="How many quotes the bar was built from.",
+            examples=[12],
+            ge=1,
+            le=2147483647,
         ),
     ]
 
@@ -170,7 +174,7 @@ class FreeText(RootModel[str]):
     root: Annotated[
         str,
         Field(
-            description="Text a client chooses (custom field values), kept as sent: any characters but NUL, which\nPostgreSQL cannot store in text and no terminal shows.\n",
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
             examples=["scalp"],
             max_length=256,
             pattern="^[^\\u0000]*$",
@@ -206,7 +210,15 @@ class OrderMessage(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    text: Annotated[str, Field(examples=["No quote for AAPL."])]
+    text: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
     type: OrderMessageType
 
 
@@ -258,7 +270,16 @@ class Position(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: Annotated[str, Field(examples=["AAPL"])]
+    id: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
     symbol: Annotated[
         str,
         Field(
@@ -370,18 +391,88 @@ class Execution(BaseModel):
     netAmount: Annotated[float | None, Field(examples=[100000.0])] = None
 
 
-class AccountInfo(BaseModel):
+class AccountMetainfo(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: Annotated[str, Field(examples=["paper"])]
-    name: Annotated[str, Field(examples=["Paper account"])]
-    currency: Annotated[str, Field(examples=["USD"])]
+    id: Annotated[
+        str,
+        Field(
+            description="An account's id (also its name at creation); one path or query segment, no escaping.",
+            examples=["paper"],
+            max_length=64,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        ),
+    ]
+    name: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+    currency: Annotated[
+        str,
+        Field(
+            description="A currency code (ISO 4217 for real currencies, such as USD).",
+            examples=["USD"],
+            max_length=16,
+            min_length=1,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
     currencySign: Annotated[
         str,
         Field(
             description="The currency's sign, for amounts the terminal formats ($ for USD, else the code).",
             examples=["$"],
+            max_length=16,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+
+
+class AccountInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            description="An account's id (also its name at creation); one path or query segment, no escaping.",
+            examples=["paper"],
+            max_length=64,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        ),
+    ]
+    name: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+    currency: Annotated[
+        str,
+        Field(
+            description="A currency code (ISO 4217 for real currencies, such as USD).",
+            examples=["USD"],
+            max_length=16,
+            min_length=1,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+    currencySign: Annotated[
+        str,
+        Field(
+            description="The currency's sign, for amounts the terminal formats ($ for USD, else the code).",
+            examples=["$"],
+            max_length=16,
+            pattern="^[^\\u0000]*$",
         ),
     ]
     balance: Annotated[float, Field(examples=[100000.0])]
@@ -531,7 +622,15 @@ class InstrumentInfo(BaseModel):
             pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
         ),
     ]
-    description: Annotated[str, Field(examples=["Apple Inc."])]
+    description: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
     type: Annotated[
         str,
         Field(
@@ -539,9 +638,19 @@ class InstrumentInfo(BaseModel):
             examples=["stock"],
             max_length=32,
             min_length=1,
+            pattern="^[a-z_-]{1,32}$",
         ),
     ]
-    currency: Annotated[str, Field(examples=["USD"])]
+    currency: Annotated[
+        str,
+        Field(
+            description="A currency code (ISO 4217 for real currencies, such as USD).",
+            examples=["USD"],
+            max_length=16,
+            min_length=1,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
     qty: QuantityRules
     minTick: Annotated[
         float,
@@ -581,7 +690,9 @@ class InstrumentInfo(BaseModel):
     ]
     allowedDurations: Annotated[
         list[DurationType],
-        Field(examples=[["GTC", "DAY", "GTT", "IOC", "FOK"]], min_length=1),
+        Field(
+            examples=[["GTC", "DAY", "GTT", "IOC", "FOK"]], max_length=5, min_length=1
+        ),
     ]
 
 
@@ -589,23 +700,47 @@ class OrderPreviewSectionRow(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    title: Annotated[str, Field(examples=["Commission"])]
-    value: Annotated[str, Field(examples=["0.00 USD"])]
+    title: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+    value: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
 
 
 class OrderPreviewSection(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    header: Annotated[str | None, Field(examples=["Buy 10 AAPL Limit 189.5"])] = None
-    rows: list[OrderPreviewSectionRow]
+    header: Annotated[
+        str | None,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ] = None
+    rows: Annotated[list[OrderPreviewSectionRow], Field(max_length=64)]
 
 
 class OrderPreviewResult(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    sections: list[OrderPreviewSection]
+    sections: Annotated[list[OrderPreviewSection], Field(max_length=16)]
     confirmId: Annotated[
         str | None,
         Field(
@@ -617,12 +752,18 @@ class OrderPreviewResult(BaseModel):
         ),
     ] = None
     warnings: Annotated[
-        list[str] | None,
-        Field(examples=[["No quote for ZZZ yet; a market order would be rejected."]]),
+        list[FreeText] | None,
+        Field(
+            examples=[["No quote for ZZZ yet; a market order would be rejected."]],
+            max_length=64,
+        ),
     ] = None
     errors: Annotated[
-        list[str] | None,
-        Field(examples=[["The quantity 0.5 is not a multiple of AAPL's step 1."]]),
+        list[FreeText] | None,
+        Field(
+            examples=[["The quantity 0.5 is not a multiple of AAPL's step 1."]],
+            max_length=64,
+        ),
     ] = None
 
 
@@ -718,21 +859,36 @@ class Brackets(BaseModel):
 
 
 class Problem(BaseModel):
-    type: Annotated[str | None, Field(examples=["about:blank"])] = None
-    title: Annotated[str, Field(examples=["Conflict"])]
+    type: Annotated[str | None, Field(examples=["about:blank"], max_length=2048)] = None
+    title: Annotated[str, Field(examples=["Conflict"], max_length=256)]
     status: Annotated[int, Field(examples=[409], ge=400, le=599)]
     detail: Annotated[
         str | None,
-        Field(examples=["Order 1 is Filled; only a Working order can be modified."]),
+        Field(
+            description="What was wrong, for people. A 400 may quote the offending value from the request, so the bound\nis that of a request body, not of a sentence.\n",
+            examples=["Order 1 is Filled; only a Working order can be modified."],
+            max_length=1048576,
+        ),
     ] = None
-    instance: Annotated[str | None, Field(examples=["/api/v1/broker/orders/1"])] = None
+    instance: Annotated[
+        str | None, Field(examples=["/api/v1/broker/orders/1"], max_length=65536)
+    ] = None
 
 
 class PositionUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: Annotated[str, Field(examples=["AAPL"])]
+    id: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
     symbol: Annotated[
         str,
         Field(
@@ -759,7 +915,16 @@ class PositionPl(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    id: Annotated[str, Field(examples=["AAPL"])]
+    id: Annotated[
+        str,
+        Field(
+            description="An instrument's symbol, optionally prefixed by its exchange.",
+            examples=["AAPL"],
+            max_length=32,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$",
+        ),
+    ]
     symbol: Annotated[
         str,
         Field(
@@ -773,6 +938,21 @@ class PositionPl(BaseModel):
     pl: Annotated[float, Field(examples=[100000.0])]
 
 
+class StreamResync(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    reason: Annotated[
+        str,
+        Field(
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
+            examples=["scalp"],
+            max_length=256,
+            pattern="^[^\\u0000]*$",
+        ),
+    ]
+
+
 class TextWithCheckboxValue(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -780,7 +960,7 @@ class TextWithCheckboxValue(BaseModel):
     text: Annotated[
         str,
         Field(
-            description="Text a client chooses (custom field values), kept as sent: any characters but NUL, which\nPostgreSQL cannot store in text and no terminal shows.\n",
+            description="Human-readable text: what a client chooses (custom field values, kept as sent) or what the service\nwrites (messages, preview rows, names); any characters but NUL, which PostgreSQL cannot store in\ntext and no terminal shows.\n",
             examples=["scalp"],
             max_length=256,
             pattern="^[^\\u0000]*$",
