@@ -30,6 +30,8 @@ from paperbroker.events.feed import EventFeed
 from paperbroker.fastpath import fast_app
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
+from paperbroker.ratelimit import Policy, open_counter
+from paperbroker.ratelimit.middleware import RateLimit
 from paperbroker.settings import Settings
 from paperbroker.store import open_store
 from paperbroker.validation import validator_map
@@ -38,7 +40,7 @@ from paperbroker.web.page import WebPage
 API_BASE = "/api/v1"
 CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "Last-Event-ID")
 """Headers a browser client sends that are not CORS-safelisted (JSON bodies, resuming, revalidating)."""
-CORS_RESPONSE_HEADERS = ("ETag", "Retry-After")
+CORS_RESPONSE_HEADERS = ("ETag", "RateLimit", "RateLimit-Policy", "Retry-After")
 log = logging.getLogger(__name__)
 
 # Connexion logs the repr of every 4xx it answers (an unknown path, a refused body) at WARNING, beside
@@ -181,6 +183,9 @@ def create_app(
     )
     app.add_error_handler(BrokerError, broker_error)
     add_cors(app, settings.cors_origins)
+    if settings.rate_limit:  # inside CORS, so a 429 reaches the page; before the other edges and auth
+        counter = open_counter(settings.db, Policy(settings.rate_limit, settings.rate_window))
+        app.add_middleware(RateLimit, MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
     _add_http_middleware(app, settings)
     app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)
     app.broker = broker

@@ -23,7 +23,10 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[TestClien
     if os.environ.get("PAPERBROKER_API_UNDER_TEST") == "stub":
         app = create_stub_app()
     else:
-        app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False, fastpath=request.param))
+        settings = Settings(
+            db=str(tmp_path / "broker.db"), market=False, fastpath=request.param, rate_limit=10**6
+        )
+        app = create_app(settings)  # a limit no test reaches: test_market quotes 301 times in a row
     with TestClient(app, base_url="http://testserver/api/v1") as test_client:
         yield test_client
 
