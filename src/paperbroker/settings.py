@@ -144,7 +144,7 @@ REQUEST_QUOTA = Kind(
     lambda value: 0 if value.strip().lower() == "off" else _integer(0)(value),
     lambda quota: str(quota) if quota else "off",
 )
-WHOLE_SECONDS = Kind("a whole number of seconds of at least 1", _integer(1))
+WHOLE_SECONDS = Kind("a whole number of seconds from 1 to 86400", _integer(1, 86_400))
 API_KEY = Kind(
     "empty, or an API key: pbk_<16 hex digits>_<32 to 128 of A-Z a-z 0-9 _ ->",
     lambda value: "" if not value.strip() else _api_key(value.strip()),

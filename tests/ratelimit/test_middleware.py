@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
+from paperbroker.mock import create_stateful_app
 from paperbroker.ratelimit import MemoryCounter, Policy
 from paperbroker.ratelimit.middleware import RateLimit, client_key
-from paperbroker.settings import Settings
+from paperbroker.settings import SettingError, Settings
 
 KEY = "pbk_00000000000000a1_local-test-key-0123456789abcdefghij"
 OTHER_KEY = "pbk_00000000000000b2_other-test-key-0123456789abcdefghij"
@@ -130,3 +132,18 @@ def test_off_means_no_limit_and_no_fields(tmp_path: Path) -> None:
         response = client.get("/broker/symbols", headers=bearer(KEY))
     assert "RateLimit" not in response.headers
     assert not (tmp_path / "b.db.limits").exists()
+
+
+def test_the_stateful_mock_counts_in_memory() -> None:
+    with TestClient(create_stateful_app(Settings(market=False, rate_limit=1, rate_window=60))) as client:
+        first = client.get("/api/v1/broker/symbols", headers=bearer(KEY))
+        second = client.get("/api/v1/broker/symbols", headers=bearer(KEY))
+    assert first.status_code != 429 and second.status_code == 429
+    assert second.headers["RateLimit-Policy"] == '"default";q=1;w=60'
+
+
+def test_a_window_longer_than_a_day_is_refused_as_retry_after_is_documented_up_to_86400() -> None:
+    with pytest.raises(SettingError, match="PAPERBROKER_RATE_WINDOW='86401'"):
+        Settings.from_env({"PAPERBROKER_RATE_WINDOW": "86401"})
+    assert Settings.from_env({"PAPERBROKER_RATE_LIMIT": "off"}).rate_limit == 0
+    assert Settings().rate_limit == 200 and Settings().rate_window == 10
