@@ -27,7 +27,8 @@ from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.instruments import Catalog
 from paperbroker.engine.numbers import to_decimal
 from paperbroker.events.feed import EventFeed
-from paperbroker.fastpath import fast_app
+from paperbroker.fastpath import add_after_security, fast_app
+from paperbroker.idempotency import IdempotencyKeys, open_records
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
 from paperbroker.ratelimit import Policy, open_counter
@@ -182,6 +183,9 @@ def create_app(
         security_map=auth.security_map(request_verifier(settings, accounts)),
     )
     app.add_error_handler(BrokerError, broker_error)
+    add_after_security(
+        app, IdempotencyKeys, records=open_records(settings.db), ttl_seconds=settings.idempotency_ttl
+    )
     add_cors(app, settings.cors_origins)
     if settings.rate_limit:  # inside CORS, so a 429 reaches the page; before the other edges and auth
         counter = open_counter(settings.db, Policy(settings.rate_limit, settings.rate_window))

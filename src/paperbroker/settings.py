@@ -214,6 +214,9 @@ class Settings:
     event_heartbeat: float = setting(
         15.0, SECONDS, "seconds between `: keep-alive` comments on an idle stream"
     )
+    idempotency_ttl: float = setting(
+        86_400.0, SECONDS, "seconds an Idempotency-Key's first response is kept and replayed to retries"
+    )
     auth: bool = setting(
         True,
         BOOLEAN,

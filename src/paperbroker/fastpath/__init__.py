@@ -21,7 +21,7 @@ from connexion import AsyncApp
 
 from paperbroker.fastpath.binding import BoundOperation, bind_operations_once
 from paperbroker.fastpath.jsonifier import OrjsonJsonifier
-from paperbroker.fastpath.middlewares import LeanSwaggerUIMiddleware, lean_middlewares
+from paperbroker.fastpath.middlewares import LeanSwaggerUIMiddleware, add_after_security, lean_middlewares
 
 
 def fast_app(import_name: str, **options: Any) -> AsyncApp:
@@ -34,6 +34,7 @@ __all__ = [
     "BoundOperation",
     "LeanSwaggerUIMiddleware",
     "OrjsonJsonifier",
+    "add_after_security",
     "bind_operations_once",
     "fast_app",
     "lean_middlewares",

@@ -227,3 +227,16 @@ def lean_middlewares() -> list[t.Any]:
     longer match; BEFORE_EXCEPTION and the others do.
     """
     return [_LEAN.get(middleware, middleware) for middleware in ConnexionMiddleware.default_middlewares]
+
+
+def add_after_security(app: t.Any, middleware_class: t.Any, **options: t.Any) -> None:
+    """Insert a middleware right after Connexion's security middleware: it sees the request's route and
+    caller, before request validation. (MiddlewarePosition.BEFORE_VALIDATION names the stock validation
+    class, which the lean stack replaces, so it cannot say where.)"""
+    from functools import partial
+
+    from connexion.middleware.security import SecurityMiddleware
+
+    stack: list[t.Any] = app.middleware.middlewares
+    index = next(i for i, entry in enumerate(stack) if getattr(entry, "func", entry) is SecurityMiddleware)
+    stack.insert(index + 1, partial(middleware_class, **options))
