@@ -32,13 +32,17 @@ from paperbroker.store.sqlite import SQLiteStore
 PREFIX = "/api/v1/broker/orders"
 
 
+BENCH_KEY = "pbk_00000000000000be_bench-key-0123456789abcdefghijklmnop"
+"""The local admin's key in every paperbroker the bench serves; wrk sends it to every app alike."""
+
+
 def _db() -> str:
     return os.environ.get("BENCH_DB", ":memory:")
 
 
 def paperbroker() -> Any:
     """The limiter stays on (its cost is part of every request), with a limit wrk cannot reach."""
-    return create_app(Settings.from_env(db=_db(), market=False, rate_limit=10**9))
+    return create_app(Settings.from_env(db=_db(), market=False, rate_limit=10**9, local_key=BENCH_KEY))
 
 
 def fastapi_peer() -> FastAPI:

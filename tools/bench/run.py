@@ -32,6 +32,9 @@ from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.store.sqlite import SQLiteStore
 from tools.bench import stream
+from tools.bench.apps import BENCH_KEY
+
+AUTH = {"Authorization": f"Bearer {BENCH_KEY}"}
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "bench"
@@ -116,7 +119,9 @@ def wait_ready(server: Server, expected_orders: int) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(server.url, timeout=2) as response:
+            with urllib.request.urlopen(
+                urllib.request.Request(server.url, headers=AUTH), timeout=2
+            ) as response:
                 listed = json.loads(response.read())
                 server.etag = response.headers.get("ETag", "*")
             break
@@ -128,7 +133,7 @@ def wait_ready(server: Server, expected_orders: int) -> None:
         raise SystemExit(f"{server.app} lists {len(listed)} orders, {expected_orders} were seeded")
     if expected_orders == 0:  # prove the app accepts the body wrk will send
         body = b'{"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 150.25}'
-        request = urllib.request.Request(server.url, body, {"Content-Type": "application/json"})
+        request = urllib.request.Request(server.url, body, {"Content-Type": "application/json", **AUTH})
         with urllib.request.urlopen(request, timeout=2) as response:
             assert response.status == 201, response.status
 
@@ -136,7 +141,7 @@ def wait_ready(server: Server, expected_orders: int) -> None:
 def load(wrk: str, server: Server, seconds: float, connections: int) -> dict[str, float]:
     script_arg = OPERATIONS[server.operation][1]
     command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(LUA), server.url, "--", script_arg, server.etag]  # fmt: skip
+               "-s", str(LUA), server.url, "--", script_arg, server.etag, BENCH_KEY]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     stats = json.loads(line.removeprefix("BENCH "))

@@ -26,6 +26,7 @@ import httpx
 import uvloop
 
 from paperbroker.process import running
+from tools.bench.apps import BENCH_KEY
 
 CASES = ((1, 200), (500, 100))
 """(subscribers, fills): about 10 s each on a 2-core machine."""
@@ -71,6 +72,7 @@ class Subscriber(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # uvloop's transports subclass no asyncio class
         self._transport.write(b"GET /api/v1/broker/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        b"Authorization: Bearer " + BENCH_KEY.encode() + b"\r\n"
                         b"Accept: text/event-stream\r\n\r\n")  # fmt: skip
 
     def data_received(self, data: bytes) -> None:
@@ -106,7 +108,8 @@ async def _latencies(base: str, subscribers: int, fills: int) -> tuple[list[floa
     arrivals = Arrivals(subscribers)
     gate = asyncio.Semaphore(OPEN_AT_ONCE)
     pacing = random.Random(0)
-    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as client:
+    auth = {"Authorization": f"Bearer {BENCH_KEY}"}
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT, headers=auth) as client:
         quote = await client.put(f"/api/v1/sim/quotes/{SYMBOL}", json={"bid": 189.99, "ask": 190.01})
         quote.raise_for_status()
         opened = await asyncio.gather(*(_subscribe(port, arrivals, gate) for _ in range(subscribers)))
@@ -145,7 +148,8 @@ async def _latencies(base: str, subscribers: int, fills: int) -> tuple[list[floa
 def measure(root: Path, out: Path, cases: tuple[tuple[int, int], ...] = CASES) -> list[dict[str, object]]:
     """One fresh server per case; rows in results.json's format, operation `streamFill<subscribers>`."""
     path = os.pathsep.join([str(root / "src"), str(root)])  # this checkout, even if another is installed
-    env = {"PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
+    env = {"PYTHONPATH": path, "PYTHONWARNINGS": "ignore", "PAPERBROKER_LOCAL_KEY": BENCH_KEY,
+           "PAPERBROKER_RATE_LIMIT": "off"}  # fmt: skip
     results: list[dict[str, object]] = []
     for subscribers, fills in cases:
         db_dir = out / "stream"

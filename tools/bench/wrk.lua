@@ -1,7 +1,9 @@
 -- Load script for `make bench`: `wrk ... -s wrk.lua URL -- post` sends a placeOrder body;
--- `-- if-none-match TAG` sends If-None-Match: TAG (a poll that the tag of its last 200 makes a 304).
+-- `-- if-none-match TAG` sends If-None-Match: TAG (a poll that the tag of its last 200 makes a 304); the
+-- third argument is the API key, sent to every app alike (only paperbroker checks it).
 -- done() prints one JSON line the runner parses (latencies in microseconds).
 function init(args)
+  wrk.headers["Authorization"] = "Bearer " .. args[3]
   if args[1] == "post" then
     wrk.method = "POST"
     wrk.body = '{"symbol": "AAPL", "type": 1, "side": 1, "qty": 10, "limitPrice": 150.25}'
