@@ -14,12 +14,17 @@ from http import HTTPStatus
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+def problem_document(status: HTTPStatus, detail: str) -> bytes:
+    """The RFC 7807 body every edge answers with (also written raw by paperbroker.connections)."""
+    return json.dumps(
+        {"type": "about:blank", "title": status.phrase, "status": int(status), "detail": detail}
+    ).encode()
+
+
 async def send_problem(
     send: Send, status: HTTPStatus, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()
 ) -> None:
-    body = json.dumps(
-        {"type": "about:blank", "title": status.phrase, "status": int(status), "detail": detail}
-    ).encode()
+    body = problem_document(status, detail)
     await send(
         {
             "type": "http.response.start",
@@ -121,18 +126,28 @@ class AllowHeader:
 
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+MAX_PATH_LENGTH = 2_048
+"""Characters of a path (decoded, without the query); the longest route with its parameters is far shorter."""
 
 
 class ControlCharacterGuard:
-    """A path with control characters (an encoded newline, say) is a 400, not a router 404."""
+    """A path no route can take is a 400 before routing: one with control characters (an encoded newline,
+    say) rather than a router 404, and one over MAX_PATH_LENGTH, which could reach the web page's file
+    lookup and fail there with "file name too long" (a 500)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _CONTROL_CHARACTER.search(scope["path"]):
-            await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
-            return
+        if scope["type"] == "http":
+            path = scope["path"]
+            if len(path) > MAX_PATH_LENGTH:
+                detail = f"The path is longer than {MAX_PATH_LENGTH} characters."
+                await send_problem(send, HTTPStatus.BAD_REQUEST, detail)
+                return
+            if _CONTROL_CHARACTER.search(path):
+                await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
+                return
         await self.app(scope, receive, send)
 
 

@@ -5,7 +5,9 @@ list of 1,000 orders that way costs tens of milliseconds. Here each schema is co
 jsonschema_rs, after translating the OpenAPI 3.0 dialect (nullable, x-nullable, writeOnly) into the plain
 Draft 4 that Connexion's own validators implement. Only when a body fails does the Python validator run,
 to explain the failure in the words Connexion users know: the field and the reason, and a failed oneOf on
-PreOrder explained by the branch its `type` selects. Bodies that are not UTF-8 or not JSON are a 400.
+PreOrder explained by the branch its `type` selects. Bodies that are not UTF-8 or not JSON are a 400, and
+so are bodies JSON parsers disagree on or Python cannot walk safely: a key named twice in one object, or
+nesting deeper than MAX_DEPTH (orjson already refuses NaN, Infinity and numbers that overflow to infinity).
 
 A body sent without a Content-Type is a 415, as the contract says of any type but JSON: Connexion (and the
 fast path, which asks it) takes a missing type for the operation's first, so the JSON validator is the one
@@ -14,6 +16,8 @@ place that sees such a body in both fast path modes, before anything reads it.
 
 from __future__ import annotations
 
+import json
+import re
 import typing as t
 
 import jsonschema_rs
@@ -142,6 +146,73 @@ def _loads(raw: bytes, encoding: str) -> t.Any:
     return orjson.loads(raw.decode(encoding))
 
 
+MAX_DEPTH = 32
+"""Nesting a request body may have; the contract's bodies nest a few levels. Deeper ones are refused before
+anything recursive (the duplicate-key parse, the explaining validator, repr) can exhaust Python's stack."""
+
+
+class RefusedBody(ValueError):
+    """JSON that parses but is refused: nested deeper than MAX_DEPTH, or naming a key twice (ambiguous)."""
+
+
+def _unique_keys(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RefusedBody(
+                    f"The request body is ambiguous: an object names the key {key!r} more than once;"
+                    " send each key once."
+                )
+            seen.add(key)
+    return found
+
+
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')
+"""Where a key ends in UTF-8 JSON; also matches an escaped quote before a colon in a string (an overcount)."""
+
+
+def _shape(value: dict[str, t.Any] | list[t.Any]) -> tuple[int, int]:
+    """How deep `value` nests (counted up to MAX_DEPTH + 1) and how many keys its objects hold.
+
+    Iterative, so any depth is safe to ask.
+    """
+    stack: list[tuple[t.Any, int]] = [(value, 1)]
+    deepest = keys = 0
+    while stack:
+        item, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if depth > MAX_DEPTH:
+                break
+        if isinstance(item, dict):
+            keys += len(item)
+            item = item.values()
+        for child in item:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return deepest, keys
+
+
+def refuse_unsafe(body: t.Any, raw: bytes, encoding: str) -> None:
+    """Raises RefusedBody for a body nested deeper than MAX_DEPTH or an object that names a key twice.
+
+    `body` is `raw` as orjson parsed it, which keeps the last of duplicate keys silently (others keep the
+    first). When the keys it kept are as many as the key ends in `raw` (UTF-8), none was repeated: an
+    overcount only sends the body to the exact check, the standard library's parser, which hands each
+    object's pairs to a hook.
+    """
+    if not isinstance(body, (dict, list)):
+        return
+    depth, keys = _shape(body)
+    if depth > MAX_DEPTH:
+        raise RefusedBody(f"The request body nests deeper than {MAX_DEPTH} levels.")
+    utf8 = encoding.lower().replace("-", "").replace("_", "") == "utf8"
+    if not utf8 or len(_KEY_END.findall(raw)) != keys:
+        json.loads(raw.decode(encoding), object_pairs_hook=_unique_keys)
+
+
 def _has_body(headers: Headers) -> bool:
     """A declared length above zero, or a body that is streamed (chunked) without one."""
     length = headers.get("content-length")
@@ -180,6 +251,10 @@ class ClearJSONRequestBodyValidator(JSONRequestBodyValidator):
             ) from None
         except orjson.JSONDecodeError as error:
             raise BadRequestProblem(detail=f"The request body is not valid JSON: {error}.") from None
+        try:
+            refuse_unsafe(body, raw, self._encoding)
+        except RefusedBody as error:
+            raise BadRequestProblem(detail=str(error)) from None
         scope.setdefault("extensions", {})[PARSED_BODY] = body
         return body
 
