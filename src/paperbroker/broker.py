@@ -3,6 +3,11 @@
 The broker loads what a use case needs, asks the engine (orders, brackets, durations, matching, positions,
 instrument rules) and writes the result; it decides no rule itself. Every write transaction is `recording`:
 its changes also land in the events outbox, in the same transaction (events/record.py).
+
+A broker acts on one account (`config.account_id`, or the one `account(id)` names) of a store that holds
+many: its transactions and snapshots are bound to that account, so another account's orders and positions
+are as unknown to it as ids never issued. The market is everyone's: a quote (or the clock) acts through the
+market's ledger on the working orders of every account, booking each fill to the account that owns it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import time as time_of_day
 from decimal import Decimal
@@ -48,7 +53,7 @@ from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
 from paperbroker.engine.preview import Preview, order_key, preview
 from paperbroker.events.record import RecordingLedger, recording
-from paperbroker.store.base import Ledger, Store
+from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Ledger, Store
 
 Clock = Callable[[], int]
 PENDING = (OrderStatus.Working, OrderStatus.Inactive)
@@ -62,7 +67,7 @@ def wall_clock_ms() -> int:
 class BrokerConfig:
     """The account the broker opens, what a fill costs, and the rules of its order desk."""
 
-    account_id: str = "paper"
+    account_id: str = DEFAULT_ACCOUNT
     account_name: str = "Paper account"
     currency: str = "USD"
     starting_cash: Money = Decimal(100_000)
@@ -113,16 +118,39 @@ class Broker:
         self.store = store
         self.config = config or BrokerConfig()
         self.clock = clock
-        with recording(store) as ledger:
+        self.account_id = self.config.account_id
+        self.open_account(self.config.account_id, self.config.account_name)
+
+    # Accounts -----------------------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> Broker:
+        """This broker (same store, config and clock) acting on another account; opens nothing."""
+        view = object.__new__(type(self))
+        view.store, view.config, view.clock, view.account_id = self.store, self.config, self.clock, account_id
+        return view
+
+    def open_account(self, account_id: str, name: str, starting_cash: Money | None = None) -> None:
+        """Create the account, in the broker's currency, unless it exists (then it is left as it is)."""
+        with recording(self.store, account_id) as ledger:
             if ledger.get_account() is None:
-                ledger.put_account(self._opening_account())
+                cash = self.config.starting_cash if starting_cash is None else starting_cash
+                ledger.put_account(Account(account_id, name, self.config.currency, cash))
+
+    def account_exists(self, account_id: str) -> bool:
+        with self.store.snapshot(account_id) as ledger:
+            return ledger.get_account() is not None
 
     @contextmanager
-    def _writing(self) -> Iterator[tuple[RecordingLedger, int]]:
-        """A write transaction, and its time read once the write lock is held: times then follow commit
-        order, so an execution's time never precedes an earlier-committed one's, whichever worker wrote it."""
-        with recording(self.store) as ledger:
+    def _writing(self, account_id: str | Keep | None = KEEP) -> Iterator[tuple[RecordingLedger, int]]:
+        """A write transaction of this broker's account (or `account_id`; None: the market's), and its time
+        read once the write lock is held: times then follow commit order, so an execution's time never
+        precedes an earlier-committed one's, whichever worker wrote it."""
+        bound = self.account_id if isinstance(account_id, Keep) else account_id
+        with recording(self.store, bound) as ledger:
             yield ledger, self.clock()
+
+    def _reading(self) -> AbstractContextManager[Ledger]:
+        return self.store.snapshot(self.account_id)
 
     # Orders -------------------------------------------------------------------------------------------
 
@@ -211,7 +239,7 @@ class Broker:
 
     def expire_orders(self) -> list[Order]:
         """Cancel the working orders whose duration has ended; the clock task calls this every interval."""
-        with self._writing() as (ledger, now):
+        with self._writing(MARKET) as (ledger, now):
             return self._expire_due(ledger, now)
 
     def change_mark(self, kinds: Sequence[str]) -> str | None:
@@ -219,7 +247,7 @@ class Broker:
         describe (api/conditional.py): the newest such event's id, each write's being higher. With none of
         them in the outbox, the oldest id it holds: a change since would be there, or its pruning would
         have moved that id. None when the outbox is empty."""
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             newest = ledger.newest_event(kinds)
             if newest is not None:
                 return str(newest)
@@ -227,28 +255,28 @@ class Broker:
         return None if bounds is None else f"0.{bounds[0]}"
 
     def get_order(self, order_id: str) -> Order:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return self._existing(ledger, order_id)
 
     def list_orders(
         self, statuses: Sequence[OrderStatus] | None = None, symbol: str | None = None
     ) -> list[Order]:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return ledger.list_orders(statuses, symbol)
 
     def orders_history(self, limit: int) -> list[Order]:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return ledger.final_orders(limit)
 
     # Positions ----------------------------------------------------------------------------------------
 
     def list_positions(self) -> list[Position]:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return ledger.list_positions()
 
     def protected_positions(self) -> list[tuple[Position, brackets.Protection]]:
         """Open positions, each with the protection its brackets give."""
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return [
                 (
                     position,
@@ -332,21 +360,23 @@ class Broker:
     def reset(self) -> accounting.AccountSummary:
         """Back to the starting state: no orders, executions, positions or previews; starting cash. Quotes
         and bars stay: they are the market's, not the account's."""
-        with recording(self.store) as ledger:
+        with self._writing() as (ledger, _):
+            account = ledger.get_account()
             ledger.clear_trading()
-            ledger.put_account(self._opening_account())
+            if account is not None:
+                ledger.put_account(Account(account.id, account.name, account.currency, account.starting_cash))
             return self._summary(ledger)
 
     def account_summary(self) -> accounting.AccountSummary:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return self._summary(ledger)
 
     def list_executions(self, symbol: str) -> list[Execution]:
-        with self.store.snapshot() as ledger:
+        with self._reading() as ledger:
             return ledger.list_executions(symbol)
 
     def symbol_info(self, symbol: str) -> Instrument:
-        with self.store.snapshot() as ledger:
+        with self.store.snapshot(MARKET) as ledger:
             quoted = ledger.get_quote(symbol) is not None
         instrument = self.config.catalog.listed(symbol, quoted)
         if instrument is None:
@@ -354,7 +384,7 @@ class Broker:
         return instrument
 
     def symbols(self, search: str | None = None) -> list[Instrument]:
-        with self.store.snapshot() as ledger:
+        with self.store.snapshot(MARKET) as ledger:
             quoted = ledger.quoted_symbols()
         listed = self.config.catalog.all_listed(quoted)
         if search is None:
@@ -367,7 +397,7 @@ class Broker:
             raise UnacceptableRequest(f"The bid ({bid}) is above the ask ({ask}).")
         if last is None:
             last = CONTEXT.divide(CONTEXT.add(bid, ask), 2)
-        with self._writing() as (ledger, now):
+        with self._writing(MARKET) as (ledger, now):
             quote = Quote(symbol, bid, ask, last, now)
             self._expire_due(ledger, now)
             self._apply_quote(ledger, quote)
@@ -376,13 +406,13 @@ class Broker:
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
         """Apply several quotes at once (one tick of a simulated market) in one transaction, each stamped
         with the transaction's time."""
-        with self._writing() as (ledger, now):
+        with self._writing(MARKET) as (ledger, now):
             self._expire_due(ledger, now)
             for quote in quotes:
                 self._apply_quote(ledger, replace(quote, time=now))
 
     def get_quotes(self, symbols: Sequence[str]) -> list[Quote]:
-        with self.store.snapshot() as ledger:
+        with self.store.snapshot(MARKET) as ledger:
             found = ledger.list_quotes(symbols)
         missing = [symbol for symbol in dict.fromkeys(symbols) if symbol not in found]
         if missing:
@@ -390,7 +420,7 @@ class Broker:
         return [found[symbol] for symbol in symbols]
 
     def current_quotes(self, symbols: Sequence[str]) -> dict[str, Quote]:
-        with self.store.snapshot() as ledger:
+        with self.store.snapshot(MARKET) as ledger:
             return ledger.list_quotes(symbols)
 
     def price_bars(
@@ -400,19 +430,11 @@ class Broker:
         latest before `end`; read from at most `limit` * `minutes` stored 1-minute bars."""
         first = None if start is None else bars.first_period_from(start, minutes)
         until = None if end is None else bars.first_period_from(end, minutes)
-        with self.store.snapshot() as ledger:
+        with self.store.snapshot(MARKET) as ledger:
             minute_bars = ledger.minute_bars(symbol, first, until, limit * minutes)
         return bars.complete_bars(minute_bars, minutes, limit, first=start is not None)
 
     # Steps inside a transaction -----------------------------------------------------------------------
-
-    def _opening_account(self) -> Account:
-        return Account(
-            id=self.config.account_id,
-            name=self.config.account_name,
-            currency=self.config.currency,
-            starting_cash=self.config.starting_cash,
-        )
 
     def _summary(self, ledger: Ledger) -> accounting.AccountSummary:
         account = ledger.get_account()
@@ -491,8 +513,19 @@ class Broker:
         expired = []
         for order in ledger.orders_expiring(now):
             kind = order.duration.type if order.duration is not None else "duration"
-            expired += self._cancel(ledger, order, now, f"Expired: its {kind} duration ended.")
+            expired += self._cancel(
+                self._owners(ledger, order), order, now, f"Expired: its {kind} duration ended."
+            )
         return expired
+
+    @staticmethod
+    def _owners(ledger: Ledger, order: Order) -> Ledger:
+        """The ledger of the order's account: the market's ledger reads every account's working orders."""
+        if ledger.account_id is not None:
+            return ledger
+        owner = ledger.owner_of(order.id)
+        assert owner is not None, "the order was just read"
+        return ledger.on_account(owner)
 
     @staticmethod
     def _existing(ledger: Ledger, order_id: str) -> Order:
@@ -528,12 +561,13 @@ class Broker:
         for stop in ledger.trailing_stops(quote.symbol):
             trailed = brackets.trail(stop, quote, pip_size)
             if trailed != stop:
-                ledger.update_order(replace(trailed, update_time=quote.time))
+                self._owners(ledger, stop).update_order(replace(trailed, update_time=quote.time))
         for candidate in ledger.orders_waiting_on(quote):
             # A fill earlier in this loop may have canceled a candidate (the other leg of a bracket).
-            order = ledger.get_order(candidate.id)
+            owners = self._owners(ledger, candidate)
+            order = owners.get_order(candidate.id)
             if order is not None:
-                self._match(ledger, order, quote, quote.time)
+                self._match(owners, order, quote, quote.time)
 
     def _match(self, ledger: Ledger, order: Order, quote: Quote | None, now: int) -> Order:
         """Fill a working order if the quote allows it, booking the execution, position and account.

@@ -14,7 +14,7 @@ from paperbroker.engine.bars import MINUTE_MS, Bar
 from paperbroker.engine.errors import UnacceptableRequest
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import tick
-from paperbroker.store.base import Ledger
+from paperbroker.store.base import DEFAULT_ACCOUNT, Ledger
 from paperbroker.store.sqlite import SQLiteStore
 
 START = 1_795_788_000_000  # 2026-11-27T14:00:00Z, on the hour
@@ -78,8 +78,8 @@ class CountingStore(SQLiteStore):
         self.reads: list[tuple[int | None, int | None, int]] = []
 
     @contextmanager
-    def snapshot(self) -> Iterator[Ledger]:  # type: ignore[override]
-        with super().snapshot() as ledger:
+    def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[Ledger]:  # type: ignore[override]
+        with super().snapshot(account_id) as ledger:
             reads = self.reads
             original = ledger.minute_bars
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Quote, Side
+from paperbroker.store.base import DEFAULT_ACCOUNT
 from paperbroker.store.sqlite import SQLiteLedger, SQLiteStore
 
 
@@ -19,8 +20,8 @@ class WatchedStore(SQLiteStore):
     writing = False
 
     @contextmanager
-    def transaction(self) -> Iterator[SQLiteLedger]:
-        with super().transaction() as ledger:
+    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[SQLiteLedger]:
+        with super().transaction(account_id) as ledger:
             self.writing = True
             try:
                 yield ledger

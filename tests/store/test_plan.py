@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperbroker.store.sql import NEWEST_EVENT
-from paperbroker.store.sqlite import _WAITING, SQLiteStore
+import pytest
+
+from paperbroker.store.sql import NEWEST_EVENT, NEWEST_MARKET_EVENT
+from paperbroker.store.sqlite import _WAITING, _WAITING_OF_ACCOUNT, SQLiteStore
 
 
-def test_the_waiting_orders_query_searches_the_index_on_sqlite(tmp_path: Path) -> None:
+@pytest.mark.parametrize("query", [_WAITING, _WAITING_OF_ACCOUNT], ids=["every account", "one account"])
+def test_the_waiting_orders_query_searches_the_index_on_sqlite(tmp_path: Path, query: str) -> None:
     store = SQLiteStore(tmp_path / "plan.db")
-    plan = store._conn.execute(
-        f"EXPLAIN QUERY PLAN {_WAITING}", {"symbol": "AAPL", "bid": 99.0, "ask": 101.0}
-    ).fetchall()
+    prices = {"symbol": "AAPL", "bid": 99.0, "ask": 101.0, "account": "paper"}
+    plan = store._conn.execute(f"EXPLAIN QUERY PLAN {query}", prices).fetchall()
     details = [row[-1] for row in plan]
     searches = [d for d in details if d.startswith("SEARCH orders USING INDEX orders_waiting")]
     # One range search per (side, trigger kind) branch of the OR; never a scan of the table.
@@ -23,9 +25,16 @@ def test_the_waiting_orders_query_searches_the_index_on_sqlite(tmp_path: Path) -
     store.close()
 
 
-def test_the_newest_event_of_a_kind_is_one_index_search_on_sqlite(tmp_path: Path) -> None:
+def test_the_newest_event_of_a_kind_is_one_index_search_per_account_on_sqlite(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "plan.db")
-    plan = store._conn.execute(f"EXPLAIN QUERY PLAN {NEWEST_EVENT}", ("order",))
+    plan = store._conn.execute(f"EXPLAIN QUERY PLAN {NEWEST_EVENT}", ("paper", "order"))
     details = [row[-1] for row in plan.fetchall()]
-    assert details == ["SEARCH events USING COVERING INDEX events_by_kind (kind=?)"], details
+    assert details == ["SEARCH events USING COVERING INDEX events_by_account (account_id=? AND kind=?)"], (
+        details
+    )
+    plan = store._conn.execute(f"EXPLAIN QUERY PLAN {NEWEST_MARKET_EVENT}", ("quote",))
+    details = [row[-1] for row in plan.fetchall()]
+    assert details == ["SEARCH events USING COVERING INDEX events_by_account (account_id=? AND kind=?)"], (
+        details
+    )
     store.close()

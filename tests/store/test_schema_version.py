@@ -25,6 +25,13 @@ CREATE TABLE positions (symbol TEXT PRIMARY KEY, qty {real} NOT NULL, avg_price 
 """The float schema as earlier paperbrokers created it (trimmed to tables whose amounts were floats)."""
 
 NEWER = f"has schema version {SCHEMA_VERSION + 1}; this paperbroker reads version {SCHEMA_VERSION}"
+OLDER_3 = f"has schema version 3; this paperbroker reads version {SCHEMA_VERSION}"
+VERSION_3 = """
+CREATE TABLE orders (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, symbol TEXT NOT NULL);
+CREATE TABLE positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, avg_price TEXT NOT NULL);
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL);
+"""
+"""Version 3's one-account tables (trimmed): a position's key is its symbol alone."""
 REFUSED_FLOATS = "was written by an older paperbroker \\(float columns\\); move it away to start afresh"
 
 
@@ -75,7 +82,9 @@ def test_a_sqlite_file_of_version_2_without_the_events_outbox_is_refused(tmp_pat
         conn.execute("CREATE TABLE orders (seq INTEGER PRIMARY KEY)")
         conn.execute("PRAGMA user_version = 2")
     conn.close()
-    with pytest.raises(IncompatibleDatabase, match="has schema version 2; this paperbroker reads version 3"):
+    with pytest.raises(
+        IncompatibleDatabase, match=f"has schema version 2; this paperbroker reads version {SCHEMA_VERSION}"
+    ):
         SQLiteStore(path)
 
 
@@ -120,36 +129,35 @@ def test_a_postgresql_schema_of_another_schema_version_is_refused(pg_dsn: str, p
         PostgresStore(pg_dsn, schema=pg_schema)
 
 
-def test_a_sqlite_file_of_version_3_from_before_bars_opens_and_gains_the_bars_table(tmp_path: Path) -> None:
+def test_a_sqlite_file_of_version_3_the_one_account_schema_is_refused_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "paperbroker.db"
-    store = SQLiteStore(path)
-    with store.transaction() as ledger:
-        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
-    store.close()
     with sqlite3.connect(path) as conn:
-        conn.execute("DROP TABLE bars")  # as the version-3 paperbroker before getBars left it
+        conn.executescript(VERSION_3)
+        conn.execute("INSERT INTO positions VALUES ('AAPL', '0.1', '189.5')")
+        conn.execute("PRAGMA user_version = 3")
     conn.close()
-    reopened = SQLiteStore(path)
-    with reopened.snapshot() as ledger:
-        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
-        assert ledger.minute_bars("AAPL", None, None, 10) == []
-    reopened.close()
+    with pytest.raises(IncompatibleDatabase, match=f"^{path} {OLDER_3}$"):
+        SQLiteStore(path)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+        assert conn.execute("SELECT * FROM positions").fetchall() == [("AAPL", "0.1", "189.5")]
     conn.close()
 
 
-def test_a_postgresql_schema_of_version_3_from_before_bars_opens_and_gains_the_bars_table(
+def test_a_postgresql_schema_of_version_3_the_one_account_schema_is_refused_and_left_as_it_was(
     pg_dsn: str, pg_schema: str
 ) -> None:
-    store = PostgresStore(pg_dsn, schema=pg_schema)
-    with store.transaction() as ledger:
-        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
-    store.close()
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP TABLE {}.bars").format(sql.Identifier(pg_schema)))
-    reopened = PostgresStore(pg_dsn, schema=pg_schema)
-    with reopened.snapshot() as ledger:
-        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
-        assert ledger.minute_bars("AAPL", None, None, 10) == []
-    reopened.close()
+        conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(pg_schema)))
+        conn.execute(VERSION_3)
+        conn.execute("CREATE TABLE schema_version (one BOOLEAN PRIMARY KEY DEFAULT TRUE, version INTEGER)")
+        conn.execute("INSERT INTO schema_version (version) VALUES (3)")
+        conn.execute("INSERT INTO positions VALUES ('AAPL', '0.1', '189.5')")
+    with pytest.raises(IncompatibleDatabase, match=f"^PostgreSQL schema '{pg_schema}' {OLDER_3}$"):
+        PostgresStore(pg_dsn, schema=pg_schema)
+    with psycopg.connect(pg_dsn) as conn:
+        conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(pg_schema)))
+        assert conn.execute("SELECT * FROM positions").fetchall() == [("AAPL", "0.1", "189.5")]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(3,)]

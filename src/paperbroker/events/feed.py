@@ -8,6 +8,10 @@ which then bounds only the delay of other processes' changes. Polling runs only 
 subscribers, so a worker nobody listens to pays nothing per request. Each subscriber has a bounded queue:
 one that falls behind is dropped (its stream ends) instead of growing the server's memory, and resumes
 from its Last-Event-ID.
+
+One poll reads the events of every account; each subscription is of one account and gets that account's
+events and the market's (quotes), never another account's. Ids commit in increasing order across all
+accounts (the stores serialize writers), so what each subscriber sees is increasing too.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ import logging
 import time
 
 from paperbroker.events.record import listen
-from paperbroker.store.base import Store, StoredEvent
+from paperbroker.store.base import DEFAULT_ACCOUNT, OwnedEvent, Store, StoredEvent
 
 log = logging.getLogger(__name__)
 
 
 class Subscription:
-    """One stream's view of the feed: the events it has not sent yet, in id order."""
+    """One stream's view of the feed: the events of its account and of the market it has not sent yet, in
+    id order."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, account_id: str = DEFAULT_ACCOUNT) -> None:
+        self.account_id = account_id
         self.queue: asyncio.Queue[StoredEvent] = asyncio.Queue(maxsize=size)
         self.lagging = False
         """Set when the queue overflowed: the feed stopped filling it; the stream sends the rest and ends."""
@@ -62,9 +68,14 @@ class EventFeed:
 
     # Reads and writes of the store, run in a thread
 
-    def read_after(self, after: int) -> list[StoredEvent]:
-        with self.store.snapshot() as ledger:
+    def read_after(self, after: int, account_id: str = DEFAULT_ACCOUNT) -> list[StoredEvent]:
+        """The stored events after `after` that the account's streams show (its own and the market's)."""
+        with self.store.snapshot(account_id) as ledger:
             return ledger.events_after(after, self.batch)
+
+    def read_all_after(self, after: int) -> list[OwnedEvent]:
+        with self.store.snapshot() as ledger:
+            return ledger.all_events_after(after, self.batch)
 
     def bounds(self) -> tuple[int, int] | None:
         with self.store.snapshot() as ledger:
@@ -76,14 +87,15 @@ class EventFeed:
 
     # Subscribers
 
-    async def subscribe(self) -> Subscription:
-        """From now on, every event committed after the feed's position reaches the subscription."""
+    async def subscribe(self, account_id: str = DEFAULT_ACCOUNT) -> Subscription:
+        """From now on, every event of the account or the market committed after the feed's position reaches
+        the subscription."""
         self.start()
         if self._last is None:
             bounds = await asyncio.to_thread(self.bounds)
             if self._last is None:
                 self._last = 0 if bounds is None else bounds[1]
-        subscription = Subscription(self._queue_size)
+        subscription = Subscription(self._queue_size, account_id)
         self._subscribers.add(subscription)
         return subscription
 
@@ -143,7 +155,7 @@ class EventFeed:
 
     async def _poll(self) -> None:
         while self._last is not None:
-            rows = await asyncio.to_thread(self.read_after, self._last)
+            rows = await asyncio.to_thread(self.read_all_after, self._last)
             for row in rows:
                 self._fan_out(row)
             if rows:
@@ -151,10 +163,13 @@ class EventFeed:
             if len(rows) < self.batch:
                 return
 
-    def _fan_out(self, row: StoredEvent) -> None:
+    def _fan_out(self, row: OwnedEvent) -> None:
+        event_id, kind, data, owner = row
         for subscription in list(self._subscribers):
+            if owner is not None and owner != subscription.account_id:
+                continue
             try:
-                subscription.queue.put_nowait(row)
+                subscription.queue.put_nowait((event_id, kind, data))
             except asyncio.QueueFull:
                 subscription.lagging = True
                 self._subscribers.discard(subscription)

@@ -32,7 +32,7 @@ from paperbroker.serialize import (
     position_update_json,
     quote_json,
 )
-from paperbroker.store.base import Ledger, Store, StoredEvent
+from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Ledger, OwnedEvent, Store, StoredEvent
 
 EVENT_KINDS = ("order", "execution", "position", "account", "pl", "quote", "resync")
 """What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
@@ -67,10 +67,16 @@ class RecordingLedger:
     symbol with an open position: equity and unrealized P&L move with either, and one event per transaction
     is what a terminal's P&L display needs. So is one `pl` event per open position whose quote or size
     changed (TradingView's plUpdate).
+
+    Each event belongs to the account of the ledger that wrote it; a quote's is the market's. On the market's
+    ledger, `on_account` hands out one recorder per account the transaction books to, and `finish` writes
+    the `pl` and `account` events of each, and of every account holding a quoted symbol.
     """
 
-    def __init__(self, inner: Ledger) -> None:
+    def __init__(self, inner: Ledger, root: RecordingLedger | None = None) -> None:
         self._inner = inner
+        self._root = root or self
+        self._accounts: dict[str | None, RecordingLedger] = {}
         self._account_changed = False
         self._quoted: set[str] = set()
         self._positions: dict[str, Position | None] = {}
@@ -78,10 +84,37 @@ class RecordingLedger:
 
     def _record(self, kind: str, payload: Json) -> None:
         self._inner.add_event(kind, orjson.dumps(payload).decode())
-        self.recorded = True
+        self._root.recorded = True
+
+    @property
+    def account_id(self) -> str | None:
+        return self._inner.account_id
+
+    def on_account(self, account_id: str | None) -> RecordingLedger:
+        root = self._root
+        if account_id == root.account_id:
+            return root
+        if account_id == self.account_id:
+            return self
+        if account_id not in root._accounts:
+            inner = self._inner.on_account(account_id)
+            root._accounts[account_id] = RecordingLedger(inner, root)
+        return root._accounts[account_id]
 
     def finish(self) -> None:
         """Write the transaction's `pl` and `account` events, if it has any; call once, before commit."""
+        if self._inner.account_id is not None:
+            self._finish_account()
+        quoted = self._quoted
+        holders = self._inner.accounts_holding(quoted) if quoted and self.account_id is None else []
+        for account_id in dict.fromkeys([*self._accounts, *holders]):
+            if account_id is None:
+                continue
+            booked = self.on_account(account_id)
+            booked._quoted |= quoted
+            booked._finish_account()
+
+    def _finish_account(self) -> None:
         if not (self._account_changed or self._quoted or self._positions):
             return
         positions = self._inner.list_positions()
@@ -124,9 +157,12 @@ class RecordingLedger:
         self._account_changed = True
 
     def put_quote(self, quote: Quote) -> None:
+        """The quote's event is the market's, whichever account's ledger wrote the quote."""
         self._inner.put_quote(quote)
         self._quoted.add(quote.symbol)
-        self._record("quote", quote_json(quote))
+        market = self._inner if self._inner.account_id is None else self._inner.on_account(MARKET)
+        market.add_event("quote", orjson.dumps(quote_json(quote)).decode())
+        self._root.recorded = True
 
     def clear_trading(self) -> None:
         """Orders, executions and positions vanish without events of their own: a client starts over."""
@@ -138,6 +174,12 @@ class RecordingLedger:
 
     def next_order_id(self) -> str:
         return self._inner.next_order_id()
+
+    def owner_of(self, order_id: str) -> str | None:
+        return self._inner.owner_of(order_id)
+
+    def accounts_holding(self, symbols: Collection[str]) -> list[str]:
+        return self._inner.accounts_holding(symbols)
 
     def get_order(self, order_id: str) -> Order | None:
         return self._inner.get_order(order_id)
@@ -207,6 +249,9 @@ class RecordingLedger:
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:
         return self._inner.events_after(after, limit)
 
+    def all_events_after(self, after: int, limit: int) -> list[OwnedEvent]:
+        return self._inner.all_events_after(after, limit)
+
     def event_bounds(self) -> tuple[int, int] | None:
         return self._inner.event_bounds()
 
@@ -218,10 +263,10 @@ class RecordingLedger:
 
 
 @contextmanager
-def recording(store: Store) -> Iterator[RecordingLedger]:
-    """A write transaction whose changes are recorded as events in the same transaction; once it commits
-    events, the store's listeners hear of it."""
-    with store.transaction() as ledger:
+def recording(store: Store, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[RecordingLedger]:
+    """A write transaction of the account (None: the market's) whose changes are recorded as events in the
+    same transaction; once it commits events, the store's listeners hear of it."""
+    with store.transaction(account_id) as ledger:
         recorder = RecordingLedger(ledger)
         yield recorder
         recorder.finish()

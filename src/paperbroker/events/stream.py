@@ -5,7 +5,8 @@ A client names the last event it has (the `Last-Event-ID` header EventSource sen
 sent once (ids only increase). A client whose events were pruned, or one naming an id this store never
 wrote, gets one `resync` event (refetch everything, then read on) instead. Comments keep idle streams open.
 Live events already queued go out together in one write: a fill's five events cost one send per stream,
-which is what lets one worker serve hundreds of streams within a poll interval.
+which is what lets one worker serve hundreds of streams within a poll interval. A stream is of one account:
+it carries that account's events and the market's quotes, never another account's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from paperbroker.events.feed import EventFeed
-from paperbroker.store.base import StoredEvent
+from paperbroker.store.base import DEFAULT_ACCOUNT, StoredEvent
 
 KEEP_ALIVE = b": keep-alive\n\n"
 
@@ -45,7 +46,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class EventStream(StreamingResponse):
     """A StreamingResponse (Connexion passes those through as is) reading Last-Event-ID from the request."""
 
-    def __init__(self, feed: EventFeed, symbols: Collection[str], last_event_id: str | None) -> None:
+    def __init__(
+        self,
+        feed: EventFeed,
+        symbols: Collection[str],
+        last_event_id: str | None,
+        account_id: str = DEFAULT_ACCOUNT,
+    ) -> None:
         super().__init__(
             iter(()),
             media_type="text/event-stream",
@@ -54,6 +61,7 @@ class EventStream(StreamingResponse):
         self._feed = feed
         self._symbols = frozenset(symbols)
         self._last_event_id = last_event_id
+        self._account_id = account_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.body_iterator = self._events(_header(scope, b"last-event-id") or self._last_event_id)
@@ -64,7 +72,9 @@ class EventStream(StreamingResponse):
 
     async def _events(self, last_event_id: str | None) -> AsyncIterator[bytes]:
         feed = self._feed
-        subscription = await feed.subscribe()  # first, so nothing committed from here on is missed
+        subscription = await feed.subscribe(
+            self._account_id
+        )  # first, so nothing committed from here on is missed
         try:
             # Where live events start, read before `: connected`: a change the client makes once it sees
             # that line has a higher id, so it is sent, however long this read took.
@@ -104,7 +114,7 @@ class EventStream(StreamingResponse):
 
     async def _stored_after(self, last: int) -> AsyncIterator[StoredEvent]:
         while True:
-            rows = await asyncio.to_thread(self._feed.read_after, last)
+            rows = await asyncio.to_thread(self._feed.read_after, last, self._account_id)
             for row in rows:
                 yield row
             if len(rows) < self._feed.batch:

@@ -2,6 +2,12 @@
 
 A `Store` hands out `Ledger`s, each one transaction: everything done through a ledger commits together
 or not at all, so a failed request leaves no half-written order behind.
+
+A store holds many accounts. A ledger is bound to one (`account_id`): its orders, executions, positions,
+previews, account row and events are that account's, and another account's rows are as absent as unknown
+ones. A ledger bound to no account (`MARKET`) is the market's: quotes and bars (shared by every account),
+events of no account (quotes), and the working orders of every account that a quote or the clock acts on
+(`orders_waiting_on`, `trailing_stops`, `orders_expiring`), each booked through `on_account(owner_of(id))`.
 """
 
 from __future__ import annotations
@@ -16,6 +22,15 @@ from paperbroker.engine.model import Account, Execution, Order, OrderStatus, Par
 StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
 
+OwnedEvent = tuple[int, str, str, str | None]
+"""An outbox row with its account: (id, kind, JSON payload, account id or None: the market's)."""
+
+DEFAULT_ACCOUNT = "paper"
+"""The account a ledger is bound to when none is named: the one account of a single-account broker."""
+
+MARKET: None = None
+"""Bind a ledger to no account: the market's ledger."""
+
 
 class IncompatibleDatabase(RuntimeError):
     """The database was written by another version of paperbroker's schema; opening it would misread it.
@@ -25,7 +40,26 @@ class IncompatibleDatabase(RuntimeError):
 
 
 class Ledger(Protocol):
-    def next_order_id(self) -> str: ...
+    @property
+    def account_id(self) -> str | None:
+        """The account whose rows this ledger reads and writes; None: the market's ledger."""
+        ...
+
+    def on_account(self, account_id: str | None) -> Ledger:
+        """This transaction, bound to another account (or to the market, with None)."""
+        ...
+
+    def owner_of(self, order_id: str) -> str | None:
+        """The account an order belongs to, whichever account this ledger is bound to; None: unknown."""
+        ...
+
+    def accounts_holding(self, symbols: Collection[str]) -> list[str]:
+        """Every account with an open position in one of `symbols` (their P&L moves with its quote)."""
+        ...
+
+    def next_order_id(self) -> str:
+        """Unique across the store: every account's orders share one sequence."""
+        ...
 
     def add_order(self, order: Order) -> None: ...
 
@@ -44,15 +78,18 @@ class Ledger(Protocol):
         ...
 
     def orders_expiring(self, now: int) -> list[Order]:
-        """Working orders whose duration ends at or before `now`, oldest first."""
+        """Working orders whose duration ends at or before `now`, oldest first (every account's, on the
+        market's ledger)."""
         ...
 
     def trailing_stops(self, symbol: str) -> list[Order]:
-        """Working trailing stops of the symbol, oldest first: each quote may move their stop price."""
+        """Working trailing stops of the symbol, oldest first: each quote may move their stop price (every
+        account's, on the market's ledger)."""
         ...
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
-        """Working orders of the quote's symbol whose trigger the quote may have reached, oldest first.
+        """Working orders of the quote's symbol whose trigger the quote may have reached, oldest first
+        (every account's, on the market's ledger).
 
         A superset is allowed (the engine decides fills); orders far from the market must not be read.
         """
@@ -71,7 +108,7 @@ class Ledger(Protocol):
         ...
 
     def clear_trading(self) -> None:
-        """Delete every order, execution, position and preview (the account, quotes and bars stay)."""
+        """Delete the account's orders, executions, positions and previews (its row, quotes and bars stay)."""
         ...
 
     def add_execution(self, execution: Execution) -> None: ...
@@ -114,24 +151,32 @@ class Ledger(Protocol):
         ...
 
     def add_event(self, kind: str, data: str) -> None:
-        """Append to the outbox (`events`): committed with the change it reports, or not at all."""
+        """Append to the outbox (`events`), as this ledger's account's (None: the market's): committed with
+        the change it reports, or not at all."""
         ...
 
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:
-        """Outbox rows (id, kind, JSON payload) with ids above `after`, oldest first, at most `limit`."""
+        """Outbox rows (id, kind, JSON payload) with ids above `after` that this ledger's account sees (its
+        own and the market's), oldest first, at most `limit`."""
+        ...
+
+    def all_events_after(self, after: int, limit: int) -> list[OwnedEvent]:
+        """Every account's outbox rows with ids above `after`, with their account, oldest first, at most
+        `limit`: what one feed fans out to the streams of all accounts."""
         ...
 
     def event_bounds(self) -> tuple[int, int] | None:
-        """The oldest and newest ids the outbox holds; None when it is empty."""
+        """The oldest and newest ids the outbox holds (of every account); None when it is empty."""
         ...
 
     def newest_event(self, kinds: Collection[str]) -> int | None:
-        """The newest outbox id among events of these kinds (one index probe per kind); None when the
-        outbox holds none of them (empty, or pruned past them)."""
+        """The newest outbox id among events of these kinds that this ledger's account sees (an index probe
+        per kind for its own, one for the market's); None when the outbox holds none of them (or was pruned
+        past them)."""
         ...
 
     def prune_events(self, keep: int) -> None:
-        """Delete all but the newest `keep` events."""
+        """Delete all but the newest `keep` events (of every account)."""
         ...
 
 
@@ -146,12 +191,14 @@ class TickerLock(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self) -> AbstractContextManager[Ledger]:
-        """A read-write transaction: commits on success, rolls back on any exception."""
+    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> AbstractContextManager[Ledger]:
+        """A read-write transaction bound to the account (None: the market's): commits on success, rolls back
+        on any exception."""
         ...
 
-    def snapshot(self) -> AbstractContextManager[Ledger]:
-        """A consistent read-only view; it does not wait for, or hold up, other processes' writes."""
+    def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> AbstractContextManager[Ledger]:
+        """A consistent read-only view bound to the account; it does not wait for, or hold up, other
+        processes' writes."""
         ...
 
     def ticker_lock(self) -> TickerLock:

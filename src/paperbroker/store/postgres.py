@@ -28,6 +28,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from paperbroker.engine.model import Order, Quote
+from paperbroker.store.base import DEFAULT_ACCOUNT
 from paperbroker.store.sql import (
     ORDER_COLUMNS,
     SCHEMA_VERSION,
@@ -46,6 +47,7 @@ SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS order_ids;
 CREATE TABLE IF NOT EXISTS orders (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE,
     symbol TEXT NOT NULL,
     type SMALLINT NOT NULL,
@@ -75,16 +77,24 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
-CREATE INDEX IF NOT EXISTS orders_by_parent ON orders (parent_id, seq) WHERE parent_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_by_account ON orders (account_id, seq);
+CREATE INDEX IF NOT EXISTS orders_by_parent
+    ON orders (account_id, parent_id, seq) WHERE parent_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_expiring ON orders (expires_at) WHERE status = 6 AND expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_trailing ON orders (symbol, seq) WHERE status = 6 AND stop_type = 1;
-CREATE INDEX IF NOT EXISTS orders_final ON orders (update_time, seq) WHERE status IN (1, 2, 5);
+CREATE INDEX IF NOT EXISTS orders_final
+    ON orders (account_id, update_time, seq) WHERE status IN (1, 2, 5);
 CREATE TABLE IF NOT EXISTS previews (
-    confirm_id TEXT PRIMARY KEY, order_key TEXT NOT NULL, expires_at BIGINT NOT NULL, used INTEGER NOT NULL
+    confirm_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    order_key TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS previews_by_expiry ON previews (expires_at);
+CREATE INDEX IF NOT EXISTS previews_by_expiry ON previews (account_id, expires_at);
 CREATE TABLE IF NOT EXISTS executions (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id TEXT NOT NULL,
     order_id TEXT NOT NULL,
     symbol TEXT NOT NULL,
     side SMALLINT NOT NULL,
@@ -93,8 +103,15 @@ CREATE TABLE IF NOT EXISTS executions (
     time BIGINT NOT NULL,
     commission TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (symbol, seq);
-CREATE TABLE IF NOT EXISTS positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, avg_price TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (account_id, symbol, seq);
+CREATE TABLE IF NOT EXISTS positions (
+    account_id TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    qty TEXT NOT NULL,
+    avg_price TEXT NOT NULL,
+    PRIMARY KEY (account_id, symbol)
+);
+CREATE INDEX IF NOT EXISTS positions_by_symbol ON positions (symbol, account_id);
 CREATE TABLE IF NOT EXISTS account (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -121,28 +138,38 @@ CREATE TABLE IF NOT EXISTS bars (
     PRIMARY KEY (symbol, time)
 );
 CREATE TABLE IF NOT EXISTS events (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, id);
+CREATE INDEX IF NOT EXISTS events_by_account ON events (account_id, kind, id);
 CREATE TABLE IF NOT EXISTS schema_version (
     one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL
 );
 """
 
-# One index range per (side, trigger kind), as in the SQLite store: a quote reads only the orders it can fill.
-_BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol = %(symbol)s"
-_WAITING = f"""
+
+# One index range per (side, trigger kind), as in the SQLite store: a quote reads only the orders it can fill,
+# of every account (the market's ledger) or of one.
+def _waiting(branch: str) -> str:
+    return f"""
 SELECT {ORDER_COLUMNS} FROM (
-    {_BRANCH} AND side = 1 AND trigger_kind = 1 AND trigger_price >= %(ask)s
+    {branch} AND side = 1 AND trigger_kind = 1 AND trigger_price >= %(ask)s
     UNION ALL
-    {_BRANCH} AND side = 1 AND trigger_kind = 2 AND trigger_price <= %(ask)s
+    {branch} AND side = 1 AND trigger_kind = 2 AND trigger_price <= %(ask)s
     UNION ALL
-    {_BRANCH} AND side = -1 AND trigger_kind = 1 AND trigger_price <= %(bid)s
+    {branch} AND side = -1 AND trigger_kind = 1 AND trigger_price <= %(bid)s
     UNION ALL
-    {_BRANCH} AND side = -1 AND trigger_kind = 2 AND trigger_price >= %(bid)s
+    {branch} AND side = -1 AND trigger_kind = 2 AND trigger_price >= %(bid)s
 ) AS waiting
 ORDER BY seq
 """
+
+
+_BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol = %(symbol)s"
+_WAITING = _waiting(_BRANCH)
+_WAITING_OF_ACCOUNT = _waiting(f"{_BRANCH} AND account_id = %(account)s")
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -160,8 +187,12 @@ def _format_style(query: str) -> str:
 
 
 class PostgresLedger(SQLLedger):
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], account_id: str | None) -> None:
+        super().__init__(account_id)
         self._conn = conn
+
+    def on_account(self, account_id: str | None) -> PostgresLedger:
+        return PostgresLedger(self._conn, account_id)
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         return self._conn.execute(_format_style(query), params)
@@ -173,7 +204,10 @@ class PostgresLedger(SQLLedger):
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
-        rows = self._conn.execute(_WAITING, prices)
+        if self._account is None:
+            rows = self._conn.execute(_WAITING, prices)
+        else:
+            rows = self._conn.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
         return [order_from(row) for row in rows.fetchall()]
 
 
@@ -245,17 +279,18 @@ class PostgresStore:
             return name
 
     @contextmanager
-    def transaction(self) -> Iterator[PostgresLedger]:
+    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
+        """Every account's transactions take the one lock of the schema (see the module's docstring)."""
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, self.lock_key))
-            yield PostgresLedger(conn)
+            yield PostgresLedger(conn, account_id)
 
     @contextmanager
-    def snapshot(self) -> Iterator[PostgresLedger]:
+    def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield PostgresLedger(conn)
+            yield PostgresLedger(conn, account_id)
 
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)

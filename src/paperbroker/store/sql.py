@@ -29,11 +29,14 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
-from paperbroker.store.base import IncompatibleDatabase, StoredEvent
+from paperbroker.store.base import IncompatibleDatabase, OwnedEvent, StoredEvent
 
-SCHEMA_VERSION = 3
-"""What the stores' tables hold: 3 adds the `events` outbox; 2 kept amounts as exact decimal text without
-it (never released, so refused rather than migrated); 1 (never numbered) kept floats.
+SCHEMA_VERSION = 4
+"""What the stores' tables hold: 4 holds many accounts (`account_id` on every trading table and on events);
+3 added the `events` outbox, for one account; 2 kept amounts as exact decimal text without it (never
+released); 1 (never numbered) kept floats. Older versions are refused rather than migrated: a version-3
+position's primary key is its symbol alone, so moving it to (account, symbol) means rebuilding tables,
+and one start-up is not where a broker should risk that on a user's only copy.
 
 A table added with CREATE TABLE IF NOT EXISTS keeps the version (the `bars` table did): a version-3
 database gains it when it opens, and an older paperbroker of version 3 reads such a database as before."""
@@ -167,81 +170,129 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-NEWEST_EVENT = "SELECT max(id) FROM events WHERE kind = ?"
-"""Answered from the index events_by_kind (kind, id) in both stores: one search, not a scan of the outbox."""
+NEWEST_EVENT = "SELECT max(id) FROM events WHERE account_id = ? AND kind = ?"
+"""Answered from the index events_by_account (account_id, kind, id) in both stores: one search, not a scan."""
+NEWEST_MARKET_EVENT = "SELECT max(id) FROM events WHERE account_id IS NULL AND kind = ?"
+"""The same index's search among the market's events (quotes), which every account sees."""
+
+_UPDATE_ORDER = ", ".join(f"{column.strip()} = ?" for column in ORDER_COLUMNS.split(",")[1:])
 
 
 class SQLLedger:
-    """The Ledger methods whose SQL is the same on every store; subclasses run it and add the rest."""
+    """The Ledger methods whose SQL is the same on every store; subclasses run it and add the rest.
+
+    Every query of an account's rows names `account_id = ?`: on the market's ledger (None) it matches none.
+    """
+
+    def __init__(self, account_id: str | None) -> None:
+        self._account = account_id
+
+    @property
+    def account_id(self) -> str | None:
+        return self._account
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> Cursor:
         raise NotImplementedError
 
+    def _of_account(self) -> tuple[str, tuple[Any, ...]]:
+        """A condition keeping this ledger's account's rows; none on the market's ledger (every account's)."""
+        return ("", ()) if self._account is None else (" AND account_id = ?", (self._account,))
+
+    def owner_of(self, order_id: str) -> str | None:
+        row = self._execute("SELECT account_id FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def accounts_holding(self, symbols: Collection[str]) -> list[str]:
+        wanted = list(dict.fromkeys(symbols))
+        if not wanted:
+            return []
+        query = (
+            f"SELECT DISTINCT account_id FROM positions WHERE symbol IN ({', '.join('?' * len(wanted))})"
+            " ORDER BY account_id"
+        )
+        return [str(row[0]) for row in self._execute(query, wanted).fetchall()]
+
     def add_order(self, order: Order) -> None:
         self._execute(
-            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({', '.join('?' * _ORDER_COLUMN_COUNT)})",
-            order_row(order),
+            f"INSERT INTO orders (account_id, {ORDER_COLUMNS})"
+            f" VALUES ({', '.join('?' * (_ORDER_COLUMN_COUNT + 1))})",
+            (self._account, *order_row(order)),
         )
 
     def update_order(self, order: Order) -> None:
-        assignments = ", ".join(f"{column.strip()} = ?" for column in ORDER_COLUMNS.split(",")[1:])
         row = order_row(order)
-        self._execute(f"UPDATE orders SET {assignments} WHERE id = ?", (*row[1:], row[0]))
+        self._execute(
+            f"UPDATE orders SET {_UPDATE_ORDER} WHERE id = ? AND account_id = ?",
+            (*row[1:], row[0], self._account),
+        )
 
     def get_order(self, order_id: str) -> Order | None:
-        row = self._execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?", (order_id,)).fetchone()
+        row = self._execute(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = ? AND account_id = ?", (order_id, self._account)
+        ).fetchone()
         return None if row is None else order_from(row)
 
     def list_orders(
         self, statuses: Collection[OrderStatus] | None = None, symbol: str | None = None
     ) -> list[Order]:
-        conditions: list[str] = []
-        params: list[Any] = []
+        conditions = ["account_id = ?"]
+        params: list[Any] = [self._account]
         if statuses is not None:
             conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
             params += [int(status) for status in statuses]
         if symbol is not None:
             conditions.append("symbol = ?")
             params.append(symbol)
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        rows = self._execute(f"SELECT {ORDER_COLUMNS} FROM orders{where} ORDER BY seq", params).fetchall()
+        where = " AND ".join(conditions)
+        rows = self._execute(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE {where} ORDER BY seq", params
+        ).fetchall()
         return [order_from(row) for row in rows]
 
     def final_orders(self, limit: int) -> list[Order]:
         query = (
-            f"SELECT {ORDER_COLUMNS} FROM orders WHERE status IN {FINAL}"
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE account_id = ? AND status IN {FINAL}"
             " ORDER BY update_time DESC, seq DESC LIMIT ?"
         )
-        return [order_from(row) for row in self._execute(query, (limit,)).fetchall()]
+        return [order_from(row) for row in self._execute(query, (self._account, limit)).fetchall()]
 
     def orders_expiring(self, now: int) -> list[Order]:
+        condition, params = self._of_account()
         query = (
             f"SELECT {ORDER_COLUMNS} FROM orders"
-            " WHERE status = 6 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY seq"
+            f" WHERE status = 6 AND expires_at IS NOT NULL AND expires_at <= ?{condition} ORDER BY seq"
         )
-        return [order_from(row) for row in self._execute(query, (now,)).fetchall()]
+        return [order_from(row) for row in self._execute(query, (now, *params)).fetchall()]
 
     def trailing_stops(self, symbol: str) -> list[Order]:
+        condition, params = self._of_account()
         query = (
             f"SELECT {ORDER_COLUMNS} FROM orders"
-            " WHERE status = 6 AND stop_type = 1 AND symbol = ? ORDER BY seq"
+            f" WHERE status = 6 AND stop_type = 1 AND symbol = ?{condition} ORDER BY seq"
         )
-        return [order_from(row) for row in self._execute(query, (symbol,)).fetchall()]
+        return [order_from(row) for row in self._execute(query, (symbol, *params)).fetchall()]
 
     def children_of(self, parent_id: str, parent_type: ParentType = ParentType.Order) -> list[Order]:
-        query = f"SELECT {ORDER_COLUMNS} FROM orders WHERE parent_id = ? AND parent_type = ? ORDER BY seq"
-        return [order_from(row) for row in self._execute(query, (parent_id, int(parent_type))).fetchall()]
+        """A position's brackets name its symbol as their parent: the account is what tells them apart."""
+        query = (
+            f"SELECT {ORDER_COLUMNS} FROM orders"
+            " WHERE account_id = ? AND parent_id = ? AND parent_type = ? ORDER BY seq"
+        )
+        params = (self._account, parent_id, int(parent_type))
+        return [order_from(row) for row in self._execute(query, params).fetchall()]
 
     def add_preview(self, confirm_id: str, order_key: str, expires_at: int, now: int) -> None:
-        self._execute("DELETE FROM previews WHERE expires_at < ?", (now,))
+        self._execute("DELETE FROM previews WHERE account_id = ? AND expires_at < ?", (self._account, now))
         self._execute(
-            "INSERT INTO previews (confirm_id, order_key, expires_at, used) VALUES (?, ?, ?, 0)",
-            (confirm_id, order_key, expires_at),
+            "INSERT INTO previews (account_id, confirm_id, order_key, expires_at, used)"
+            " VALUES (?, ?, ?, ?, 0)",
+            (self._account, confirm_id, order_key, expires_at),
         )
 
     def use_preview(self, confirm_id: str) -> tuple[str, int, bool] | None:
         row = self._execute(
-            "SELECT order_key, expires_at, used FROM previews WHERE confirm_id = ?", (confirm_id,)
+            "SELECT order_key, expires_at, used FROM previews WHERE confirm_id = ? AND account_id = ?",
+            (confirm_id, self._account),
         ).fetchone()
         if row is None:
             return None
@@ -250,13 +301,14 @@ class SQLLedger:
 
     def clear_trading(self) -> None:
         for table in ("orders", "executions", "positions", "previews"):
-            self._execute(f"DELETE FROM {table}")
+            self._execute(f"DELETE FROM {table} WHERE account_id = ?", (self._account,))
 
     def add_execution(self, execution: Execution) -> None:
         self._execute(
-            "INSERT INTO executions (order_id, symbol, side, qty, price, time, commission)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO executions (account_id, order_id, symbol, side, qty, price, time, commission)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                self._account,
                 execution.order_id,
                 execution.symbol,
                 int(execution.side),
@@ -270,8 +322,8 @@ class SQLLedger:
     def list_executions(self, symbol: str) -> list[Execution]:
         rows = self._execute(
             "SELECT order_id, symbol, side, qty, price, time, commission FROM executions"
-            " WHERE symbol = ? ORDER BY seq",
-            (symbol,),
+            " WHERE account_id = ? AND symbol = ? ORDER BY seq",
+            (self._account, symbol),
         ).fetchall()
         return [
             Execution(oid, sym, _SIDES[side], Decimal(qty), Decimal(price), t, Decimal(c))
@@ -279,26 +331,36 @@ class SQLLedger:
         ]
 
     def get_position(self, symbol: str) -> Position | None:
-        row = self._execute("SELECT qty, avg_price FROM positions WHERE symbol = ?", (symbol,)).fetchone()
+        row = self._execute(
+            "SELECT qty, avg_price FROM positions WHERE account_id = ? AND symbol = ?",
+            (self._account, symbol),
+        ).fetchone()
         return None if row is None else Position(symbol, Decimal(row[0]), Decimal(row[1]))
 
     def put_position(self, symbol: str, position: Position | None) -> None:
         if position is None:
-            self._execute("DELETE FROM positions WHERE symbol = ?", (symbol,))
+            self._execute(
+                "DELETE FROM positions WHERE account_id = ? AND symbol = ?", (self._account, symbol)
+            )
             return
         self._execute(
-            "INSERT INTO positions (symbol, qty, avg_price) VALUES (?, ?, ?)"
-            " ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price",
-            (symbol, str(position.qty), str(position.avg_price)),
+            "INSERT INTO positions (account_id, symbol, qty, avg_price) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (account_id, symbol)"
+            " DO UPDATE SET qty = excluded.qty, avg_price = excluded.avg_price",
+            (self._account, symbol, str(position.qty), str(position.avg_price)),
         )
 
     def list_positions(self) -> list[Position]:
-        rows = self._execute("SELECT symbol, qty, avg_price FROM positions ORDER BY symbol").fetchall()
+        rows = self._execute(
+            "SELECT symbol, qty, avg_price FROM positions WHERE account_id = ? ORDER BY symbol",
+            (self._account,),
+        ).fetchall()
         return [Position(symbol, Decimal(qty), Decimal(avg)) for symbol, qty, avg in rows]
 
     def get_account(self) -> Account | None:
         row = self._execute(
-            "SELECT id, name, currency, starting_cash, realized_pnl, commissions FROM account"
+            "SELECT id, name, currency, starting_cash, realized_pnl, commissions FROM account WHERE id = ?",
+            (self._account,),
         ).fetchone()
         if row is None:
             return None
@@ -308,6 +370,8 @@ class SQLLedger:
         )
 
     def put_account(self, account: Account) -> None:
+        if account.id != self._account:
+            raise ValueError(f"a ledger of account {self._account!r} cannot write account {account.id!r}")
         self._execute(
             "INSERT INTO account (id, name, currency, starting_cash, realized_pnl, commissions)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
@@ -368,11 +432,22 @@ class SQLLedger:
         return bars if start is not None else bars[::-1]
 
     def add_event(self, kind: str, data: str) -> None:
-        self._execute("INSERT INTO events (kind, data) VALUES (?, ?)", (kind, data))
+        self._execute(
+            "INSERT INTO events (account_id, kind, data) VALUES (?, ?, ?)", (self._account, kind, data)
+        )
 
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:
-        query = "SELECT id, kind, data FROM events WHERE id > ? ORDER BY id LIMIT ?"
-        return [(int(i), str(k), str(d)) for i, k, d in self._execute(query, (after, limit)).fetchall()]
+        query = (
+            "SELECT id, kind, data FROM events WHERE id > ? AND (account_id = ? OR account_id IS NULL)"
+            " ORDER BY id LIMIT ?"
+        )
+        rows = self._execute(query, (after, self._account, limit)).fetchall()
+        return [(int(i), str(k), str(d)) for i, k, d in rows]
+
+    def all_events_after(self, after: int, limit: int) -> list[OwnedEvent]:
+        query = "SELECT id, kind, data, account_id FROM events WHERE id > ? ORDER BY id LIMIT ?"
+        rows = self._execute(query, (after, limit)).fetchall()
+        return [(int(i), str(k), str(d), None if a is None else str(a)) for i, k, d, a in rows]
 
     def event_bounds(self) -> tuple[int, int] | None:
         row = self._execute("SELECT min(id), max(id) FROM events").fetchone()
@@ -380,10 +455,14 @@ class SQLLedger:
 
     def newest_event(self, kinds: Collection[str]) -> int | None:
         newest = None
-        for kind in kinds:  # one probe each of events_by_kind; an IN list would scan the kinds' ranges
-            row = self._execute(NEWEST_EVENT, (kind,)).fetchone()
-            if row is not None and row[0] is not None and (newest is None or int(row[0]) > newest):
-                newest = int(row[0])
+        for kind in kinds:  # probes of events_by_account; an IN list would scan the kinds' ranges
+            probes: list[tuple[str, tuple[str, ...]]] = [(NEWEST_MARKET_EVENT, (kind,))]
+            if self._account is not None:
+                probes.append((NEWEST_EVENT, (self._account, kind)))
+            for query, params in probes:
+                row = self._execute(query, params).fetchone()
+                if row is not None and row[0] is not None and (newest is None or int(row[0]) > newest):
+                    newest = int(row[0])
         return newest
 
     def prune_events(self, keep: int) -> None:

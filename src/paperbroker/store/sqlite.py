@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from paperbroker.engine.model import Order, Quote
-from paperbroker.store.base import TickerLock
+from paperbroker.store.base import DEFAULT_ACCOUNT, TickerLock
 from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import (
     ORDER_COLUMNS,
@@ -36,6 +36,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (
     seq INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE,
     symbol TEXT NOT NULL,
     type INTEGER NOT NULL,
@@ -65,16 +66,24 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
-CREATE INDEX IF NOT EXISTS orders_by_parent ON orders (parent_id, seq) WHERE parent_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_by_account ON orders (account_id, seq);
+CREATE INDEX IF NOT EXISTS orders_by_parent
+    ON orders (account_id, parent_id, seq) WHERE parent_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_expiring ON orders (expires_at) WHERE status = 6 AND expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_trailing ON orders (symbol, seq) WHERE status = 6 AND stop_type = 1;
-CREATE INDEX IF NOT EXISTS orders_final ON orders (update_time, seq) WHERE status IN (1, 2, 5);
+CREATE INDEX IF NOT EXISTS orders_final
+    ON orders (account_id, update_time, seq) WHERE status IN (1, 2, 5);
 CREATE TABLE IF NOT EXISTS previews (
-    confirm_id TEXT PRIMARY KEY, order_key TEXT NOT NULL, expires_at BIGINT NOT NULL, used INTEGER NOT NULL
+    confirm_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    order_key TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS previews_by_expiry ON previews (expires_at);
+CREATE INDEX IF NOT EXISTS previews_by_expiry ON previews (account_id, expires_at);
 CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL,
     order_id TEXT NOT NULL,
     symbol TEXT NOT NULL,
     side INTEGER NOT NULL,
@@ -83,8 +92,15 @@ CREATE TABLE IF NOT EXISTS executions (
     time INTEGER NOT NULL,
     commission TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (symbol, seq);
-CREATE TABLE IF NOT EXISTS positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, avg_price TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_symbol ON executions (account_id, symbol, seq);
+CREATE TABLE IF NOT EXISTS positions (
+    account_id TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    qty TEXT NOT NULL,
+    avg_price TEXT NOT NULL,
+    PRIMARY KEY (account_id, symbol)
+);
+CREATE INDEX IF NOT EXISTS positions_by_symbol ON positions (symbol, account_id);
 CREATE TABLE IF NOT EXISTS account (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -107,15 +123,14 @@ CREATE TABLE IF NOT EXISTS bars (
     PRIMARY KEY (symbol, time)
 );
 CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, data TEXT NOT NULL
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account_id TEXT, kind TEXT NOT NULL, data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, id);
+CREATE INDEX IF NOT EXISTS events_by_account ON events (account_id, kind, id);
 """
 
-# One index range per (side, trigger kind): a quote reads only the orders it can fill. (Written as one OR,
-# SQLite searched the index on `symbol` alone and tested every working order of the symbol.)
-_WAITING = f"""
-SELECT {ORDER_COLUMNS} FROM orders WHERE seq IN (
+# One index range per (side, trigger kind): a quote reads only the orders it can fill, of every account.
+# (Written as one OR, SQLite searched the index on `symbol` alone and tested every working order of it.)
+_CANDIDATES = """(
     SELECT seq FROM orders INDEXED BY orders_waiting
      WHERE status = 6 AND symbol = :symbol AND side = 1 AND trigger_kind = 1 AND trigger_price >= :ask
     UNION ALL
@@ -126,14 +141,20 @@ SELECT {ORDER_COLUMNS} FROM orders WHERE seq IN (
      WHERE status = 6 AND symbol = :symbol AND side = -1 AND trigger_kind = 1 AND trigger_price <= :bid
     UNION ALL
     SELECT seq FROM orders INDEXED BY orders_waiting
-     WHERE status = 6 AND symbol = :symbol AND side = -1 AND trigger_kind = 2 AND trigger_price >= :bid)
-ORDER BY seq
-"""
+     WHERE status = 6 AND symbol = :symbol AND side = -1 AND trigger_kind = 2 AND trigger_price >= :bid)"""
+_WAITING = f"SELECT {ORDER_COLUMNS} FROM orders WHERE seq IN {_CANDIDATES} ORDER BY seq"
+_WAITING_OF_ACCOUNT = (
+    f"SELECT {ORDER_COLUMNS} FROM orders WHERE seq IN {_CANDIDATES} AND account_id = :account ORDER BY seq"
+)
 
 
 class SQLiteLedger(SQLLedger):
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, account_id: str | None) -> None:
+        super().__init__(account_id)
         self._conn = conn
+
+    def on_account(self, account_id: str | None) -> SQLiteLedger:
+        return SQLiteLedger(self._conn, account_id)
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(query, params)
@@ -147,7 +168,10 @@ class SQLiteLedger(SQLLedger):
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
-        rows = self._conn.execute(_WAITING, prices)
+        if self._account is None:
+            rows = self._conn.execute(_WAITING, prices)
+        else:
+            rows = self._conn.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
         return [order_from(row) for row in rows.fetchall()]
 
 
@@ -185,23 +209,23 @@ class SQLiteStore:
         self._conn.execute("COMMIT")
 
     @contextmanager
-    def transaction(self) -> Iterator[SQLiteLedger]:
+    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[SQLiteLedger]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield SQLiteLedger(self._conn)
+                yield SQLiteLedger(self._conn, account_id)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
 
     @contextmanager
-    def snapshot(self) -> Iterator[SQLiteLedger]:
+    def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[SQLiteLedger]:
         """A deferred transaction: under WAL it reads a snapshot without taking the write lock."""
         with self._lock:
             self._conn.execute("BEGIN")
             try:
-                yield SQLiteLedger(self._conn)
+                yield SQLiteLedger(self._conn, account_id)
             finally:
                 self._conn.execute("ROLLBACK")
 
