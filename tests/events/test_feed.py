@@ -1,5 +1,6 @@
 """The feed's wake-up: a change committed in this process reaches subscribers at once, from the event loop
-or from another thread; a change through another store object (another process) still arrives by poll."""
+or from another thread; a change through another store object (another process) still arrives by poll.
+A subscriber is of one account: it gets that account's events and the quotes, never another account's."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperbroker.broker import Broker
+from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.events.feed import EventFeed, Subscription
 from paperbroker.store.sqlite import SQLiteStore
 
@@ -73,3 +75,56 @@ def test_a_change_through_another_store_arrives_by_the_next_poll(tmp_path: Path)
             await feed.stop()
 
     assert asyncio.run(scenario()) == "quote"
+
+
+def test_a_subscriber_of_one_account_gets_its_events_and_the_quotes_never_another_accounts(
+    tmp_path: Path,
+) -> None:
+    async def scenario() -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+        paper = Broker(SQLiteStore(tmp_path / "b.db"))
+        paper.open_account("bob", "Bob")
+        bob = paper.account("bob")
+        feed = EventFeed(paper.store, retention=1000, heartbeat=1.0, poll_interval=0.05)
+        mine, theirs = await feed.subscribe("paper"), await feed.subscribe("bob")
+        await asyncio.to_thread(_quote, paper)
+        order = NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(1))
+        await asyncio.to_thread(bob.place_order, order)
+        await asyncio.to_thread(bob.reset)
+        await asyncio.to_thread(paper.place_order, order)
+        await asyncio.to_thread(_quote, paper)
+        try:
+            got: list[list[tuple[int, str, str]]] = [[], []]
+            for queue, seen in ((mine.queue, got[0]), (theirs.queue, got[1])):
+                while not seen or seen[-1][1] != "quote" or len([r for r in seen if r[1] == "quote"]) < 2:
+                    seen.append(await asyncio.wait_for(queue.get(), 5.0))
+            return got[0], got[1]
+        finally:
+            await feed.stop()
+
+    mine, theirs = asyncio.run(scenario())
+    mine_kinds = [kind for _, kind, _ in mine]
+    assert mine_kinds[0] == "quote" and mine_kinds[-1] == "quote"
+    assert "resync" not in mine_kinds, "bob's reset is bob's"
+    assert mine_kinds.count("execution") == 1 and mine_kinds.count("order") == 2
+    theirs_kinds = [kind for _, kind, _ in theirs]
+    assert theirs_kinds.count("execution") == 1 and "resync" in theirs_kinds
+    assert not {event_id for event_id, _, _ in mine} & {
+        event_id for event_id, kind, _ in theirs if kind != "quote"
+    }
+    for seen in (mine, theirs):
+        ids = [event_id for event_id, _, _ in seen]
+        assert ids == sorted(set(ids)), "each subscriber's ids only increase"
+
+
+def test_a_resuming_stream_reads_back_only_its_accounts_events_and_the_quotes(tmp_path: Path) -> None:
+    paper = Broker(SQLiteStore(tmp_path / "b.db"))
+    paper.open_account("bob", "Bob")
+    feed = EventFeed(paper.store, retention=1000, heartbeat=1.0)
+    _quote(paper)
+    paper.account("bob").place_order(NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(1)))
+    everything = feed.read_all_after(0)
+    assert {owner for *_, owner in everything} == {None, "paper", "bob"}
+    paper_rows = feed.read_after(0, "paper")
+    assert paper_rows == [(i, k, d) for i, k, d, owner in everything if owner in (None, "paper")]
+    assert "execution" in [kind for _, kind, _ in feed.read_after(0, "bob")]
+    assert "execution" not in [kind for _, kind, _ in paper_rows]

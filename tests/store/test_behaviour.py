@@ -245,3 +245,50 @@ def test_the_newest_event_of_some_kinds_skips_the_others(store: Store) -> None:
     with store.snapshot() as ledger:
         assert ledger.newest_event(["order", "position"]) is None
         assert ledger.newest_event(["quote"]) == first + 2
+
+
+def test_a_ledger_reads_and_writes_only_its_accounts_rows_and_the_market_reads_every_accounts_waiting_orders(
+    store: Store,
+) -> None:
+    bracket = replace(
+        working("3", Side.Sell, OrderType.Limit, limit=120), parent_id="AAPL", parent_type=ParentType.Position
+    )
+    with store.transaction("alice") as alice:
+        alice.add_order(working("1", Side.Buy, OrderType.Limit, limit=100))
+        alice.add_order(bracket)
+        alice.put_position("AAPL", position("AAPL", "1", "100"))
+        alice.add_preview("confirm", "key", 10, 0)
+        alice.add_event("order", "{}")
+        bob = alice.on_account("bob")
+        bob.add_order(working("2", Side.Buy, OrderType.Limit, limit=100))
+        bob.put_position("AAPL", position("AAPL", "-5", "99"))
+        bob.add_event("order", "{}")
+        alice.on_account(None).add_event("quote", "{}")
+    with store.snapshot("bob") as bob:
+        assert [order.id for order in bob.list_orders()] == ["2"]
+        assert bob.get_order("1") is None and bob.children_of("AAPL", ParentType.Position) == []
+        assert bob.list_positions() == [position("AAPL", "-5", "99")]
+        assert bob.owner_of("1") == "alice"
+        assert [kind for _, kind, _ in bob.events_after(0, 10)] == ["order", "quote"]
+        assert bob.accounts_holding(["AAPL", "MSFT"]) == ["alice", "bob"]
+    with store.snapshot(None) as market:
+        waiting = market.orders_waiting_on(quote("AAPL", "99", "100", "99.5", 0))
+        assert [order.id for order in waiting] == ["1", "2"]
+        assert [owner for *_, owner in market.all_events_after(0, 10)] == ["alice", "bob", None]
+    with store.transaction("bob") as bob:
+        assert bob.use_preview("confirm") is None
+        bob.update_order(
+            replace(working("1", Side.Buy, OrderType.Limit, limit=100), status=OrderStatus.Canceled)
+        )
+        bob.clear_trading()
+    with store.snapshot("alice") as alice:
+        assert [order.id for order in alice.list_orders()] == ["1", "3"]
+        assert alice.get_order("1") == working("1", Side.Buy, OrderType.Limit, limit=100), (
+            "bob changed nothing"
+        )
+        assert alice.children_of("AAPL", ParentType.Position) == [bracket]
+        assert alice.list_positions() == [position("AAPL", "1", "100")]
+        events = alice.events_after(0, 10)
+        newest_order, newest_quote = alice.newest_event(["order"]), alice.newest_event(["quote"])
+    assert [kind for _, kind, _ in events] == ["order", "quote"]
+    assert (newest_order, newest_quote) == (events[0][0], events[1][0])
