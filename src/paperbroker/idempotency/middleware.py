@@ -18,9 +18,12 @@ import time
 from collections.abc import Collection
 from typing import Any
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperbroker.accounts.registry import AccountNotFound, Caller
+from paperbroker.api.problems import broker_error
+from paperbroker.engine.errors import BrokerError
 from paperbroker.idempotency.records import Claimed, InFlight, Mismatch, Records, Replay, Stored
 
 CREATING = frozenset({"placeOrder", "closePosition", "reversePosition", "cancelOrders"})
@@ -86,6 +89,8 @@ class IdempotencyKeys:
 
         try:
             await self.app(scope, receive, recording)
+        except BrokerError as error:  # the app's error handler, outside, answers it: keep that 4xx here
+            await _broker_problem(error)(scope, receive, recording)
         except BaseException:
             await asyncio.to_thread(self.records.release, account, key)
             raise
@@ -163,6 +168,12 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+def _broker_problem(error: BrokerError) -> Response:
+    """The problem the app's BrokerError handler sends, made as Connexion's exception middleware does."""
+    answer = broker_error(None, error)
+    return Response(answer.body, answer.status_code, headers=answer.headers, media_type=answer.mimetype)
 
 
 async def _send_stored(response: Stored, send: Send) -> None:
