@@ -79,6 +79,21 @@ $(CHROMIUM):
 web: $(PAGE) $(CHROMIUM)
 	PAPERBROKER_WEB_TESTS=1 $(BIN)/pytest tests/web
 
+# Spectral (spectral:oas + OWASP) and Redocly (recommended) on the contract, from the pinned toolchain in
+# tools/contract-lint (installed once, no install scripts); fails on any error.
+CONTRACT_LINT  = tools/contract-lint
+LINT_NPM_STAMP = $(CONTRACT_LINT)/node_modules/.installed-stamp
+
+$(LINT_NPM_STAMP): $(CONTRACT_LINT)/package.json $(CONTRACT_LINT)/package-lock.json
+	cd $(CONTRACT_LINT) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(LINT_NPM_STAMP)
+
+lint-contract: $(LINT_NPM_STAMP)
+	$(CONTRACT_LINT)/node_modules/.bin/spectral lint --fail-severity error -r $(CONTRACT_LINT)/.spectral.yaml $(SPEC)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(CONTRACT_LINT)/node_modules/.bin/redocly lint --config $(CONTRACT_LINT)/redocly.yaml $(SPEC)
+
+.PHONY: lint-contract
+
 # Not part of `make test`: a few minutes of load (wrk) against the service, a FastAPI peer and a ceiling.
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench.run
