@@ -28,7 +28,7 @@ def test_operation_ids_are_the_contract() -> None:
         "placeOrder", "modifyOrder", "cancelOrder", "getOrder", "getOrders", "getPositions",
         "getExecutions", "getAccountInfo", "getQuotes", "setQuote", "symbolInfo", "getSymbols",
         "previewOrder", "cancelOrders", "getOrdersHistory", "closePosition", "reversePosition",
-        "editPositionBrackets", "resetAccount", "streamEvents", "getBars",
+        "editPositionBrackets", "resetAccount", "streamEvents", "getBars", "getAccounts",
     }  # fmt: skip
 
 
