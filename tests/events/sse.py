@@ -12,6 +12,10 @@ from tests.contract.spec import SPEC, inlined
 
 STREAM = SPEC["paths"]["/broker/events"]["get"]
 
+KEY = "pbk_00000000000000a1_local-test-key-0123456789abcdefghij"
+"""The local admin's API key of the servers these tests start (conftest.py sets PAPERBROKER_LOCAL_KEY)."""
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
 
 PAYLOADS = {kind: CompiledSchema(inlined(ref), response=True) for kind, ref in STREAM["x-events"].items()}
 """Each event's payload schema, compiled as the service compiles its response schemas."""

@@ -16,7 +16,7 @@ from paperbroker.app import create_app
 from paperbroker.events.feed import EventFeed
 from paperbroker.process import free_port
 from paperbroker.settings import Settings
-from tests.events.sse import events
+from tests.events.sse import AUTH, KEY, events
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def slow_store_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 
     monkeypatch.setattr(EventFeed, "bounds", slow_bounds)
     port = free_port()
-    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False))
+    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False, local_key=KEY))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -47,10 +47,10 @@ def slow_store_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 def test_a_change_made_right_after_connected_is_streamed(slow_store_service: str) -> None:
     base = slow_store_service
     url = f"{base}/api/v1/broker/events"
-    with httpx.stream("GET", url, params={"symbols": "RACE"}, timeout=5) as response:
+    with httpx.stream("GET", url, params={"symbols": "RACE"}, timeout=5, headers=AUTH) as response:
         lines = response.iter_lines()
         assert next(lines) == ": connected"
-        put = httpx.put(f"{base}/api/v1/sim/quotes/RACE", json={"bid": 1, "ask": 2})
+        put = httpx.put(f"{base}/api/v1/sim/quotes/RACE", json={"bid": 1, "ask": 2}, headers=AUTH)
         assert put.status_code == 200
         first = next(events(lines))
     assert first["event"] == "quote"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.events.sse import events, payload
+from tests.events.sse import AUTH, events, payload
 from tests.live import running
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
@@ -34,7 +34,7 @@ def _stream_sees_every_change(base: str) -> None:
     streamed: list[dict[str, str]] = []
 
     def listen() -> None:
-        with httpx.stream("GET", url, params={"symbols": END}, timeout=30) as response:
+        with httpx.stream("GET", url, params={"symbols": END}, timeout=30, headers=AUTH) as response:
             lines = response.iter_lines()
             assert next(lines) == ": connected"
             opened.set()
@@ -44,13 +44,13 @@ def _stream_sees_every_change(base: str) -> None:
     listener.start()
     assert opened.wait(30)
     placed = []
-    httpx.put(f"{base}/api/v1/sim/quotes/DLVR", json={"bid": 10, "ask": 10.5})
+    httpx.put(f"{base}/api/v1/sim/quotes/DLVR", json={"bid": 10, "ask": 10.5}, headers=AUTH)
     for side in (1, 1, -1, -1, 1, -1):  # one connection each: the workers share them
         order = {"symbol": "DLVR", "type": 2, "side": side, "qty": 1}
-        response = httpx.post(f"{base}/api/v1/broker/orders", json=order)
+        response = httpx.post(f"{base}/api/v1/broker/orders", json=order, headers=AUTH)
         assert response.status_code == 201
         placed.append(response.json()["orderId"])
-    httpx.put(f"{base}/api/v1/sim/quotes/{END}", json={"bid": 1, "ask": 2})
+    httpx.put(f"{base}/api/v1/sim/quotes/{END}", json={"bid": 1, "ask": 2}, headers=AUTH)
     listener.join(30)
     assert not listener.is_alive()
 
@@ -63,7 +63,7 @@ def _stream_sees_every_change(base: str) -> None:
 
     cut = len(streamed) // 2
     with httpx.stream(
-        "GET", url, params={"symbols": END}, headers={"Last-Event-ID": streamed[cut]["id"]}
+        "GET", url, params={"symbols": END}, headers={**AUTH, "Last-Event-ID": streamed[cut]["id"]}
     ) as again:
         assert _until_end(again.iter_lines()) == streamed[cut + 1 :]
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import orjson
 
-from tests.events.sse import events, payload
+from tests.events.sse import AUTH, events, payload
 from tests.live import running
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
@@ -64,7 +64,9 @@ def _listen(url: str, listening: threading.Event) -> Listened:
     listened = Listened()
     while listened.resumed <= MAX_RESUMES:
         resume = {"Last-Event-ID": listened.events[-1]["id"]} if listened.events else {}
-        with httpx.stream("GET", url, params={"symbols": MARK}, headers=resume, timeout=TIMEOUT) as response:
+        with httpx.stream(
+            "GET", url, params={"symbols": MARK}, headers={**AUTH, **resume}, timeout=TIMEOUT
+        ) as response:
             assert response.status_code == 200
             lines = response.iter_lines()
             assert next(lines) == ": connected"
@@ -91,7 +93,7 @@ def _order(n: int) -> dict[str, Any]:
 def _trade(api: str, first: int) -> Placed:
     """Places orders first, first + CLIENTS, ...; cancels three limits in four right after placing them."""
     placed = Placed()
-    with httpx.Client(base_url=api, timeout=TIMEOUT) as client:
+    with httpx.Client(base_url=api, timeout=TIMEOUT, headers=AUTH) as client:
         for n in range(first, ORDERS, CLIENTS):
             order = _order(n)
             response = client.post("/broker/orders", json=order)
@@ -109,7 +111,9 @@ def _trade(api: str, first: int) -> Placed:
 
 
 def _quote(api: str, symbol: str, quote: dict[str, int]) -> None:
-    assert httpx.put(f"{api}/sim/quotes/{symbol}", json=quote, timeout=TIMEOUT).status_code == 200
+    assert (
+        httpx.put(f"{api}/sim/quotes/{symbol}", json=quote, timeout=TIMEOUT, headers=AUTH).status_code == 200
+    )
 
 
 def _load(api: str) -> tuple[list[Listened], list[Placed]]:
@@ -155,7 +159,7 @@ def test_every_subscriber_gets_every_change_of_eight_clients_once_in_order_on_po
         last = {data["id"]: data for kind, data in changes if kind == "order"}
         assert len(orders) == ORDERS
         assert set(last) == set(orders), "every order placed, and no other, has events"
-        with httpx.Client(base_url=api, timeout=TIMEOUT) as client:
+        with httpx.Client(base_url=api, timeout=TIMEOUT, headers=AUTH) as client:
             for order_id in orders:
                 response = client.get(f"/broker/orders/{order_id}")
                 assert response.status_code == 200

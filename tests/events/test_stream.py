@@ -13,7 +13,7 @@ import pytest
 
 from paperbroker.events.feed import EventFeed
 from paperbroker.store.sqlite import SQLiteStore
-from tests.events.sse import events, payload
+from tests.events.sse import AUTH, events, payload
 from tests.live import running
 
 EVENTS = "/api/v1/broker/events"
@@ -45,16 +45,18 @@ def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     db = tmp_path_factory.mktemp("stream") / "b.db"
     env = {"PAPERBROKER_FASTPATH": request.param, "PAPERBROKER_EVENT_HEARTBEAT": "0.2"}
     with running("serve", ["--db", str(db), "--no-market"], env=env) as base:
-        httpx.put(f"{base}/api/v1/sim/quotes/AAPL", json={"bid": 100, "ask": 101})
+        httpx.put(f"{base}/api/v1/sim/quotes/AAPL", json={"bid": 100, "ask": 101}, headers=AUTH)
         for side in (1, -1, 1):
             order = {"symbol": "AAPL", "type": 2, "side": side, "qty": 1}
-            assert httpx.post(f"{base}/api/v1/broker/orders", json=order).status_code == 201
+            assert httpx.post(f"{base}/api/v1/broker/orders", json=order, headers=AUTH).status_code == 201
         service = Service(base, db)
         yield service
         service.store.close()
 
 
-def _read(client: Service, count: int, **kwargs: Any) -> tuple[list[dict[str, str]], list[str]]:
+def _read(
+    client: Service, count: int, headers: dict[str, str] | None = None, **kwargs: Any
+) -> tuple[list[dict[str, str]], list[str]]:
     """The first `count` events of a new stream, and every line read; fails after 10 s (keep-alives would
     otherwise keep a stream that sends fewer events open for good)."""
     deadline = time.monotonic() + 10
@@ -67,7 +69,9 @@ def _read(client: Service, count: int, **kwargs: Any) -> tuple[list[dict[str, st
             lines.append(line)
             yield line
 
-    with httpx.stream("GET", f"{client.base}{EVENTS}", timeout=10, **kwargs) as response:
+    with httpx.stream(
+        "GET", f"{client.base}{EVENTS}", timeout=10, headers={**AUTH, **(headers or {})}, **kwargs
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for event in events(recorded(response.iter_lines())):
@@ -125,7 +129,7 @@ def test_an_id_this_store_never_sent_gets_a_resync(client: Service) -> None:
 
 def test_an_idle_stream_sends_keep_alive_comments(client: Service) -> None:
     lines: list[str] = []
-    with httpx.stream("GET", f"{client.base}{EVENTS}", timeout=10) as response:
+    with httpx.stream("GET", f"{client.base}{EVENTS}", timeout=10, headers=AUTH) as response:
         for line in response.iter_lines():
             lines.append(line)
             if line == ": keep-alive":
@@ -134,8 +138,8 @@ def test_an_idle_stream_sends_keep_alive_comments(client: Service) -> None:
 
 
 def test_a_bad_query_is_refused_by_the_contract(client: Service) -> None:
-    assert httpx.get(f"{client.base}{EVENTS}", params={"lastEventId": "x"}).status_code == 400
-    assert httpx.get(f"{client.base}{EVENTS}", params={"symbols": "EUR/USD"}).status_code == 400
+    assert httpx.get(f"{client.base}{EVENTS}", params={"lastEventId": "x"}, headers=AUTH).status_code == 400
+    assert httpx.get(f"{client.base}{EVENTS}", params={"symbols": "EUR/USD"}, headers=AUTH).status_code == 400
 
 
 def test_a_subscriber_that_falls_behind_is_dropped_not_buffered_without_bound() -> None:

@@ -19,6 +19,7 @@ from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, Order, OrderStatus, OrderType, Quote, Side
 from paperbroker.engine.numbers import to_decimal
 from paperbroker.store.postgres import _TICKER_LOCK, _WAITING, PostgresStore, SessionLock
+from tests.events.sse import AUTH, KEY
 from tests.live import running
 from tests.store.books import assert_books_agree
 from tests.store.pg import fresh_schema, url_with_schema
@@ -141,6 +142,7 @@ def test_two_workers_serve_one_set_of_books_and_one_market(pg_dsn: str, pg_schem
         "PAPERBROKER_MARKET_SYMBOLS": ",".join(SYMBOLS),
         "PAPERBROKER_MARKET_INTERVAL": "0.05",
         "PAPERBROKER_COMMISSION_PER_UNIT": "0.01",
+        "PAPERBROKER_LOCAL_KEY": KEY,
     }
     db = url_with_schema(pg_dsn, pg_schema)
     placed: list[str] = []
@@ -148,7 +150,7 @@ def test_two_workers_serve_one_set_of_books_and_one_market(pg_dsn: str, pg_schem
 
     def client(seed: int, base: str) -> None:
         rng = random.Random(seed)
-        with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as http:
+        with httpx.Client(base_url=f"{base}/api/v1", timeout=30, headers=AUTH) as http:
             for _ in range(40):
                 body: dict[str, Any] = {"symbol": rng.choice(SYMBOLS), "side": rng.choice([1, -1]), "qty": 2}
                 if rng.random() < 0.5:
