@@ -7,13 +7,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
-from paperbroker.settings import Settings
+from paperbroker.edges import MAX_PATH_LENGTH
+from tests.keys import AUTH, local_settings
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False, max_body_bytes=1000))
-    with TestClient(app, base_url="http://testserver/api/v1") as test_client:
+    app = create_app(local_settings(db=str(tmp_path / "b.db"), market=False, max_body_bytes=1000))
+    with TestClient(app, base_url="http://testserver/api/v1", headers=AUTH) as test_client:
         yield test_client
 
 
@@ -46,3 +47,17 @@ def test_control_characters_in_a_path_are_a_400(client: TestClient) -> None:
     response = client.get("/broker/executions/AB%0A")
     assert response.status_code == 400
     assert response.json()["detail"] == "The path contains control characters."
+
+
+def test_a_path_longer_than_the_limit_is_a_400_problem_wherever_it_points(client: TestClient) -> None:
+    for path in ["/broker/orders/" + "1" * MAX_PATH_LENGTH, "/../../" + "a" * 10_000]:
+        response = client.get(path)
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == f"The path is longer than {MAX_PATH_LENGTH} characters."
+
+
+def test_a_path_at_the_limit_is_routed_and_its_parameter_checked(client: TestClient) -> None:
+    response = client.get("/broker/orders/" + "1" * (MAX_PATH_LENGTH - len("/api/v1/broker/orders/")))
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("path parameter 'orderId'")
