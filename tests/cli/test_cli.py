@@ -89,3 +89,12 @@ def test_a_database_of_an_older_version_stops_serve_with_one_line(tmp_path: Path
         f"paperbroker serve: {db} was written by an older paperbroker (float columns);"
         " move it away to start afresh\n"
     )
+
+
+@pytest.mark.parametrize("command", ["serve", "stub", "mock"])
+def test_every_server_takes_the_connection_flags(command: str) -> None:
+    result = run(command, "--header-timeout", "0", "--max-connections", "10")
+    assert result.returncode == 2
+    assert (
+        result.stderr == f"paperbroker {command}: --header-timeout='0' is not a number of seconds above 0\n"
+    )

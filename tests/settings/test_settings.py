@@ -142,3 +142,20 @@ def test_serve_help_shows_each_flags_variable_and_default(capsys: pytest.Capture
     for item in described():
         assert item.flag in text
         assert f"env {item.variable}, default {item.default})" in text
+
+
+def test_the_connection_deadlines_and_bound_are_read_from_their_variables() -> None:
+    settings = Settings.from_env(
+        {
+            "PAPERBROKER_HEADER_TIMEOUT": "0.5",
+            "PAPERBROKER_BODY_TIMEOUT": "2",
+            "PAPERBROKER_KEEP_ALIVE_TIMEOUT": "1.5",
+            "PAPERBROKER_MAX_CONNECTIONS": "64",
+        }
+    )
+    limits = (settings.header_timeout, settings.body_timeout, settings.keep_alive_timeout)
+    assert (*limits, settings.max_connections) == (0.5, 2.0, 1.5, 64)
+    with pytest.raises(
+        SettingError, match="PAPERBROKER_MAX_CONNECTIONS='0' is not a whole number of at least 1"
+    ):
+        Settings.from_env({"PAPERBROKER_MAX_CONNECTIONS": "0"})
