@@ -1,7 +1,8 @@
 """`paperbroker mock --examples` as a live process, tested by the Schemathesis CLI as a frontend team would.
 
-Every phase (examples, coverage, fuzzing, and the stateful walk along the spec's links) sends valid requests,
-and every answer must conform: documented status, documented media type, body valid against its schema.
+Every phase (examples, coverage, fuzzing, and the stateful walk along the spec's links) sends valid requests
+with a well-formed API key, and every answer must conform: documented status, documented media type, body
+valid against its schema.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.frontend.servers import BIN, running
+from tests.frontend.servers import BIN, KEY, running
 
 CHECKS = "status_code_conformance,content_type_conformance,response_schema_conformance"
 
@@ -35,6 +36,8 @@ def test_schemathesis_finds_every_example_answer_conformant(tmp_path: Path) -> N
                 "20",
                 "--seed",
                 "1",
+                "--header",
+                f"Authorization: Bearer {KEY}",
             ],
             capture_output=True,
             text=True,

@@ -3,8 +3,12 @@ and fails against the stub (the red phase); the adapter and the terminal type-ch
 breaks their build.
 
 Each backend is a real `paperbroker` process under uvicorn on a free loopback port, stopped however the test
-ends; the suite picks it up from PAPERBROKER_URL, as a frontend would. The terminal's restart case starts
-(and kills, and starts again) a server of its own from PAPERBROKER_SERVER, the same command as a JSON argv.
+ends; the suite picks it up from PAPERBROKER_URL, as a frontend would. Every server starts with
+PAPERBROKER_LOCAL_KEY, so its local admin user's key is KEY, which the suite sends (PAPERBROKER_KEY). The
+terminal's restart case starts (and kills, and starts again) a server of its own from PAPERBROKER_SERVER, the
+same command as a JSON argv, with the same key. Against `serve` the local user gets a second account
+(`paperbroker accounts create`, on the store's file while it runs) for the two-account case
+(PAPERBROKER_SECOND_ACCOUNT); elsewhere that case is skipped.
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ from typing import Any
 
 import pytest
 
+from paperbroker.accounts.registry import LOCAL_USER
 from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
-from tests.frontend.servers import running
+from tests.frontend.servers import KEY, running
 
 FRONTEND = frontend_dir()
-BACKEND_CASES = 17 + 7  # tools/frontend/test/broker.test.ts and terminal.test.ts: each needs a backend
+SERVER_ENV = {"PAPERBROKER_LOCAL_KEY": KEY}
+SECOND_ACCOUNT = "second"
+PAPERBROKER = (sys.executable, "-m", "paperbroker")
+TWO_ACCOUNT_CASES = 1  # accounts.test.ts: needs a second account, which only `serve`'s file can be given
+BACKEND_CASES = 17 + 7 + 3 + TWO_ACCOUNT_CASES  # broker, terminal and accounts .test.ts: each needs a backend
 OFFLINE_CASES = 3  # tools/frontend/test/offline.test.ts: the terminal on the spec's examples, no backend
 CASES = BACKEND_CASES + OFFLINE_CASES
 
@@ -42,12 +51,31 @@ def server_argv(command: str, *args: str) -> str:
     return json.dumps([sys.executable, "-m", "paperbroker", command, *args])
 
 
+def add_second_account(db: Path) -> str:
+    """A second account of the local user, added to `serve`'s store while it runs; returns its id."""
+    subprocess.run(
+        [*PAPERBROKER, "accounts", "create", SECOND_ACCOUNT, "--user", LOCAL_USER, "--db", str(db)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return SECOND_ACCOUNT
+
+
 def run_suite(
-    base_url: str, server: str, report: Path
+    base_url: str, server: str, report: Path, second_account: str = ""
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """Runs vitest against `base_url` (`server` for the restart case); returns the process and its report."""
     vitest = FRONTEND / "node_modules" / ".bin" / "vitest"
-    env = {"PAPERBROKER_URL": base_url, "PAPERBROKER_SERVER": server, "CI": "true", "NO_COLOR": "1"}
+    env = {
+        "PAPERBROKER_URL": base_url,
+        "PAPERBROKER_SERVER": server,
+        "PAPERBROKER_KEY": KEY,
+        "PAPERBROKER_SECOND_ACCOUNT": second_account,
+        **SERVER_ENV,  # for the restart case's own server
+        "CI": "true",
+        "NO_COLOR": "1",
+    }
     result = subprocess.run(
         [str(vitest), "run", "--reporter=default", "--reporter=json", f"--outputFile.json={report}"],
         cwd=FRONTEND,
@@ -75,31 +103,39 @@ def test_adapter_terminal_and_suite_typecheck_strictly() -> None:
 
 
 def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
-    with running("mock", [], log=tmp_path / "mock.log") as base:
+    with running("mock", [], env=SERVER_ENV, log=tmp_path / "mock.log") as base:
         result, summary = run_suite(base, server_argv("mock"), tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
+    counts = (summary["numTotalTests"], summary["numPassedTests"], summary["numPendingTests"])
+    assert counts == (CASES, CASES - TWO_ACCOUNT_CASES, TWO_ACCOUNT_CASES)
     assert list(tmp_path.glob("*.db")) == []
 
 
 def test_passes_against_the_real_service(tmp_path: Path) -> None:
     db = tmp_path / "broker.db"
     restarted = server_argv("serve", "--db", str(tmp_path / "restarted.db"))
-    with running("serve", ["--db", str(db)], log=tmp_path / "serve.log") as base:
-        result, summary = run_suite(base, restarted, tmp_path / "report.json")
+    with running("serve", ["--db", str(db)], env=SERVER_ENV, log=tmp_path / "serve.log") as base:
+        second = add_second_account(db)
+        result, summary = run_suite(base, restarted, tmp_path / "report.json", second)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (summary["numTotalTests"], summary["numPassedTests"]) == (CASES, CASES)
     assert db.exists(), "the service kept its orders in the SQLite file it was given"
 
 
 def test_fails_against_the_stub(tmp_path: Path) -> None:
-    """The red phase: the contract alone answers 501 to everything, so every case that needs a backend fails
-    (only the offline cases, which use none, pass)."""
-    with running("stub", [], log=tmp_path / "stub.log") as base:
+    """The red phase: the contract alone answers 501 to everything (with any well-formed key), so every case
+    that needs a backend fails (only the offline cases, which use none, pass; the two-account one is
+    skipped)."""
+    with running("stub", [], env=SERVER_ENV, log=tmp_path / "stub.log") as base:
         result, summary = run_suite(base, server_argv("stub"), tmp_path / "report.json")
     assert result.returncode != 0
-    counts = (summary["numTotalTests"], summary["numFailedTests"], summary["numPassedTests"])
-    assert counts == (CASES, BACKEND_CASES, OFFLINE_CASES)
+    counts = (
+        summary["numTotalTests"],
+        summary["numFailedTests"],
+        summary["numPassedTests"],
+        summary["numPendingTests"],
+    )
+    assert counts == (CASES, BACKEND_CASES - TWO_ACCOUNT_CASES, OFFLINE_CASES, TWO_ACCOUNT_CASES)
     assert "501" in result.stdout + result.stderr
 
 

@@ -7,6 +7,7 @@ import {
   BASE_PATH,
   createBrokerClient,
   type AccountInfo as ApiAccountInfo,
+  type AccountMetainfo as ApiAccountMetainfo,
   type Brackets as ApiBrackets,
   type BrokerClient,
   type CustomInputFieldsValues as ApiCustomFields,
@@ -45,11 +46,13 @@ import type {
 } from "./api";
 import { decodePayload, EventStreamConnection, type StreamMessage } from "./stream";
 import {
+  accountId,
   OrderStatus,
   OrderType,
   ParentType,
   Side,
   StopType,
+  type AccountMetainfo,
   type CustomInputFieldsValues,
   type Execution,
   type Order,
@@ -294,6 +297,11 @@ export function fromApiAccountInfo(account: ApiAccountInfo): AccountInfo {
   };
 }
 
+/** An account as TradingView's account picker lists it. */
+export function fromApiAccountMetainfo(account: ApiAccountMetainfo): AccountMetainfo {
+  return { id: accountId(account.id), name: account.name, currency: account.currency, currencySign: account.currencySign };
+}
+
 /** One event of the stream, decoded by its name in the contract's `x-events` and mapped. */
 export function fromStreamMessage(message: StreamMessage): BrokerEvent {
   switch (message.event) {
@@ -345,12 +353,16 @@ export function fromApiInstrumentInfo(info: ApiInstrumentInfo): InstrumentInfo {
   };
 }
 
+/** What a 401 says when the service gave no detail: the key, not the request, is what to fix. */
+export const UNAUTHORIZED_DETAIL = "The service refused the API key (401): send a valid key, `Authorization: Bearer pbk_...`.";
+
 function toProblem(error: unknown, response: Response): BrokerProblem {
   const problem: BrokerProblem = { status: response.status, title: response.statusText || `HTTP ${response.status}` };
   if (typeof error === "object" && error !== null) {
     if ("title" in error && typeof error.title === "string") problem.title = error.title;
     if ("detail" in error && typeof error.detail === "string") problem.detail = error.detail;
   }
+  if (response.status === 401 && problem.detail === undefined) problem.detail = UNAUTHORIZED_DETAIL;
   return problem;
 }
 
@@ -360,39 +372,79 @@ interface Answer<A> {
   response: Response;
 }
 
-async function settle<A, T>(pending: Promise<Answer<A>>, map: (data: A) => T): Promise<Result<T>> {
-  const { data, error, response } = await pending;
-  if (response.ok && data !== undefined) return { ok: true, status: response.status, data: map(data) };
-  return { ok: false, status: response.status, data: undefined, error: toProblem(error, response) };
-}
-
 const EVENTS_PATH: keyof paths = "/broker/events";
+
+export interface HttpBrokerOptions {
+  /** The API key (`pbk_<16 hex>_<secret>`), sent as `Authorization: Bearer <key>` on every request and the stream. */
+  apiKey?: string;
+  /** Which of the caller's accounts every account operation and the stream act on; left out, the first. */
+  accountId?: string;
+  /** Told of every 401 (a request's or the stream's), with the problem: the key needs replacing. */
+  onUnauthorized?(problem: BrokerProblem): void;
+}
 
 /** The frontend's broker interface over HTTP. `baseUrl` is the server's origin, such as http://127.0.0.1:8000. */
 export class HttpBroker implements ApiInterface {
   readonly client: BrokerClient;
   private readonly baseUrl: string;
+  private readonly options: HttpBrokerOptions;
+  private readonly headers: Record<string, string>;
+  /** The `accountId` query of the account operations: empty for the caller's first account. */
+  private readonly scope: { accountId?: string };
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, options: HttpBrokerOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
-    this.client = createBrokerClient(this.baseUrl);
+    this.options = options;
+    this.headers = options.apiKey === undefined ? {} : { Authorization: `Bearer ${options.apiKey}` };
+    this.scope = options.accountId === undefined ? {} : { accountId: options.accountId };
+    this.client = createBrokerClient(this.baseUrl, { headers: this.headers });
   }
 
-  /** The live stream (streamEvents): reopened after every drop, resuming with Last-Event-ID. */
+  /** The account operations act on `accountId` (one of the caller's: another's answers 404). */
+  withAccount(accountId: string): HttpBroker {
+    return new HttpBroker(this.baseUrl, { ...this.options, accountId });
+  }
+
+  /** The account in use when one was named; undefined for the caller's first. */
+  get accountId(): string | undefined {
+    return this.options.accountId;
+  }
+
+  private async settle<A, T>(pending: Promise<Answer<A>>, map: (data: A) => T): Promise<Result<T>> {
+    const { data, error, response } = await pending;
+    if (response.ok && data !== undefined) return { ok: true, status: response.status, data: map(data) };
+    const problem = toProblem(error, response);
+    if (response.status === 401) this.options.onUnauthorized?.(problem);
+    return { ok: false, status: response.status, data: undefined, error: problem };
+  }
+
+  /**
+   * The live stream (streamEvents): reopened after every drop, resuming with Last-Event-ID, except after a
+   * 401, when it reports "disconnected" and stops (the same key would be refused again).
+   */
   subscribe(listener: BrokerEventListener, symbols: readonly string[] = []): BrokerSubscription {
     return new EventStreamConnection({
       url: `${this.baseUrl}${BASE_PATH}${EVENTS_PATH}`,
       symbols,
+      headers: this.headers,
+      query: this.scope,
       onMessage: (message) => listener.event(fromStreamMessage(message)),
       onState: (state) => listener.state(state),
+      onUnauthorized: (detail) =>
+        this.options.onUnauthorized?.({ status: 401, title: "Unauthorized", detail: detail ?? UNAUTHORIZED_DETAIL }),
     });
+  }
+
+  /** The caller's accounts, the default first. */
+  accounts(): Promise<Result<AccountMetainfo[]>> {
+    return this.settle(this.client.GET("/broker/accounts"), (accounts) => accounts.map(fromApiAccountMetainfo));
   }
 
   /** Places the order; `confirmId` is the one previewOrder gave for this very order. */
   placeOrder(order: OrderRequest, confirmId?: string): Promise<Result<{ orderId: string }>> {
-    return settle(
+    return this.settle(
       this.client.POST("/broker/orders", {
-        params: { query: confirmId === undefined ? {} : { confirmId } },
+        params: { query: confirmId === undefined ? this.scope : { ...this.scope, confirmId } },
         body: toApiPreOrder(order),
       }),
       (placed) => ({ orderId: placed.orderId }),
@@ -400,13 +452,13 @@ export class HttpBroker implements ApiInterface {
   }
 
   previewOrder(order: OrderRequest): Promise<Result<OrderPreviewResult>> {
-    return settle(this.client.POST("/broker/order-previews", { body: toApiPreOrder(order) }), fromApiOrderPreview);
+    return this.settle(this.client.POST("/broker/order-previews", { params: { query: this.scope }, body: toApiPreOrder(order) }), fromApiOrderPreview);
   }
 
   modifyOrder(order: Order): Promise<Result<Order>> {
-    return settle(
+    return this.settle(
       this.client.PUT("/broker/orders/{orderId}", {
-        params: { path: { orderId: order.id } },
+        params: { path: { orderId: order.id }, query: this.scope },
         body: toApiModifiedOrder(order),
       }),
       fromApiOrder,
@@ -414,44 +466,47 @@ export class HttpBroker implements ApiInterface {
   }
 
   cancelOrder(orderId: string): Promise<Result<Order>> {
-    return settle(
-      this.client.DELETE("/broker/orders/{orderId}", { params: { path: { orderId } } }),
+    return this.settle(
+      this.client.DELETE("/broker/orders/{orderId}", { params: { path: { orderId }, query: this.scope } }),
       fromApiOrder,
     );
   }
 
   /** Cancels, at once, the pending orders of a symbol (of one side if given) or the orders named. */
   cancelOrders(which: OrderCancellation): Promise<Result<Order[]>> {
-    return settle(
-      this.client.POST("/broker/order-cancellations", { body: toApiOrderCancellation(which) }),
+    return this.settle(
+      this.client.POST("/broker/order-cancellations", {
+        params: { query: this.scope },
+        body: toApiOrderCancellation(which),
+      }),
       (orders) => orders.map(fromApiOrder),
     );
   }
 
   getOrders(filter: OrderFilter = {}): Promise<Result<Order[]>> {
-    const query: { status?: ApiOrderStatus[]; symbol?: string } = {};
+    const query: { accountId?: string; status?: ApiOrderStatus[]; symbol?: string } = { ...this.scope };
     if (filter.status !== undefined) query.status = filter.status.map((status) => statusToApi[status]);
     if (filter.symbol !== undefined) query.symbol = filter.symbol;
-    return settle(this.client.GET("/broker/orders", { params: { query } }), (orders) => orders.map(fromApiOrder));
+    return this.settle(this.client.GET("/broker/orders", { params: { query } }), (orders) => orders.map(fromApiOrder));
   }
 
   /** Filled, canceled and rejected orders, the most recently changed first (at most `limit`). */
   getOrdersHistory(limit?: number): Promise<Result<Order[]>> {
-    return settle(
-      this.client.GET("/broker/orders-history", { params: { query: limit === undefined ? {} : { limit } } }),
+    return this.settle(
+      this.client.GET("/broker/orders-history", { params: { query: limit === undefined ? this.scope : { ...this.scope, limit } } }),
       (orders) => orders.map(fromApiOrder),
     );
   }
 
   getPositions(): Promise<Result<Position[]>> {
-    return settle(this.client.GET("/broker/positions"), (positions) => positions.map(fromApiPosition));
+    return this.settle(this.client.GET("/broker/positions", { params: { query: this.scope } }), (positions) => positions.map(fromApiPosition));
   }
 
   /** Closes the position at the market, all of it or `amount`; resolves to the closing order. */
   closePosition(positionId: string, amount?: number): Promise<Result<Order>> {
-    return settle(
+    return this.settle(
       this.client.POST("/broker/positions/{positionId}/close", {
-        params: { path: { positionId } },
+        params: { path: { positionId }, query: this.scope },
         body: amount === undefined ? {} : { amount },
       }),
       fromApiOrder,
@@ -460,17 +515,17 @@ export class HttpBroker implements ApiInterface {
 
   /** Turns the position around at the market; resolves to the reversing order. */
   reversePosition(positionId: string): Promise<Result<Order>> {
-    return settle(
-      this.client.POST("/broker/positions/{positionId}/reverse", { params: { path: { positionId } } }),
+    return this.settle(
+      this.client.POST("/broker/positions/{positionId}/reverse", { params: { path: { positionId }, query: this.scope } }),
       fromApiOrder,
     );
   }
 
   /** Sets, changes or (with null) removes the position's take-profit and stop-loss. */
   editPositionBrackets(positionId: string, brackets: BracketChanges): Promise<Result<Position>> {
-    return settle(
+    return this.settle(
       this.client.PUT("/broker/positions/{positionId}/brackets", {
-        params: { path: { positionId } },
+        params: { path: { positionId }, query: this.scope },
         body: toApiBrackets(brackets),
       }),
       fromApiPosition,
@@ -478,19 +533,19 @@ export class HttpBroker implements ApiInterface {
   }
 
   getExecutions(symbol: string): Promise<Result<Execution[]>> {
-    return settle(
-      this.client.GET("/broker/executions/{symbol}", { params: { path: { symbol } } }),
+    return this.settle(
+      this.client.GET("/broker/executions/{symbol}", { params: { path: { symbol }, query: this.scope } }),
       (executions) => executions.map(fromApiExecution),
     );
   }
 
   getAccountInfo(): Promise<Result<AccountInfo>> {
-    return settle(this.client.GET("/broker/account"), fromApiAccountInfo);
+    return this.settle(this.client.GET("/broker/account", { params: { query: this.scope } }), fromApiAccountInfo);
   }
 
   /** The instrument's rules; a 404 when the broker neither lists nor quotes the symbol (not tradable). */
   symbolInfo(symbol: string): Promise<Result<InstrumentInfo>> {
-    return settle(
+    return this.settle(
       this.client.GET("/broker/symbols/{symbol}", { params: { path: { symbol } } }),
       fromApiInstrumentInfo,
     );
@@ -498,7 +553,7 @@ export class HttpBroker implements ApiInterface {
 
   /** The instruments the broker trades, those whose symbol or description contains `search` if given. */
   getSymbols(search?: string): Promise<Result<InstrumentInfo[]>> {
-    return settle(
+    return this.settle(
       this.client.GET("/broker/symbols", { params: { query: search === undefined ? {} : { search } } }),
       (instruments) => instruments.map(fromApiInstrumentInfo),
     );

@@ -3,6 +3,7 @@
 // HttpBroker (src/adapter.ts) on the client generated from openapi/broker.yaml, and ExampleBroker
 // (src/examples.ts) on the spec's examples, for work with no backend. Neither changes when the other does.
 import type {
+  AccountMetainfo,
   Execution,
   InstrumentInfo as TradingViewInstrumentInfo,
   Order,
@@ -95,6 +96,10 @@ export interface BrokerSubscription {
 }
 
 export interface ApiInterface {
+  /** The caller's accounts (TradingView's accountsMetainfo), the default one first. */
+  accounts(): Promise<Result<AccountMetainfo[]>>;
+  /** The same backend acting on another of the caller's accounts (every account operation, and the stream). */
+  withAccount(accountId: string): ApiInterface;
   /** Places the order; `confirmId` is the one previewOrder gave for this very order. */
   placeOrder(order: OrderRequest, confirmId?: string): Promise<Result<{ orderId: string }>>;
   previewOrder(order: OrderRequest): Promise<Result<OrderPreviewResult>>;

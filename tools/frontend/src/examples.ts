@@ -5,6 +5,7 @@
 import { examples, type ExampleOperation } from "@generated/examples";
 import {
   fromApiAccountInfo,
+  fromApiAccountMetainfo,
   fromApiExecution,
   fromApiInstrumentInfo,
   fromApiOrder,
@@ -19,7 +20,7 @@ import type {
   InstrumentInfo,
   Result,
 } from "./api";
-import type { Execution, Order, OrderPreviewResult, Position } from "./tradingview";
+import type { AccountMetainfo, Execution, Order, OrderPreviewResult, Position } from "./tradingview";
 
 function answer<O extends ExampleOperation, T>(operation: O, map: (body: (typeof examples)[O]["body"]) => T): Promise<Result<T>> {
   const { status, body } = examples[operation];
@@ -27,6 +28,15 @@ function answer<O extends ExampleOperation, T>(operation: O, map: (body: (typeof
 }
 
 export class ExampleBroker implements ApiInterface {
+  accounts(): Promise<Result<AccountMetainfo[]>> {
+    return answer("getAccounts", (accounts) => accounts.map(fromApiAccountMetainfo));
+  }
+
+  /** The examples hold one account's answers, whichever account is asked for. */
+  withAccount(): ApiInterface {
+    return this;
+  }
+
   placeOrder(): Promise<Result<{ orderId: string }>> {
     return answer("placeOrder", (placed) => ({ orderId: placed.orderId }));
   }

@@ -21,6 +21,15 @@ export interface StreamOptions {
   url: string;
   onMessage(message: StreamMessage): void;
   onState(state: StreamState): void;
+  /**
+   * The server refused the API key (401): the stream is closed for good, since asking again with the same
+   * key cannot succeed. `detail` is the service's problem detail, when it sent one.
+   */
+  onUnauthorized?(detail: string | undefined): void;
+  /** Headers sent on every request, such as `Authorization: Bearer <key>`. */
+  headers?: Readonly<Record<string, string>>;
+  /** Query parameters sent on every request besides `symbols`, such as `accountId`. */
+  query?: Readonly<Record<string, string>>;
   /** The symbols whose `quote` events to receive. */
   symbols?: readonly string[];
   /** Resume after this event instead of starting with live events. */
@@ -52,7 +61,23 @@ export function decodePayload<E extends StreamEventName>(_event: E, data: string
   return JSON.parse(data) as StreamEventPayloads[E];
 }
 
-/** A stream that stays open until `close()`: reopened after every failure, resuming where it stopped. */
+/** The `detail` of a problem+json answer, if it has one. */
+async function problemDetail(response: Response): Promise<string | undefined> {
+  try {
+    const problem: unknown = await response.json();
+    if (typeof problem === "object" && problem !== null && "detail" in problem && typeof problem.detail === "string") {
+      return problem.detail;
+    }
+  } catch {
+    // no JSON body: the status says enough
+  }
+  return undefined;
+}
+
+/**
+ * A stream that stays open until `close()`: reopened after every failure, resuming where it stopped; only
+ * a refused API key (401) closes it for good (`onUnauthorized`).
+ */
 export class EventStreamConnection {
   private readonly options: StreamOptions;
   private symbols: readonly string[];
@@ -106,6 +131,7 @@ export class EventStreamConnection {
       const outcome = await this.readOnce();
       if (this.closed) break;
       if (outcome === "reopen") continue; // new symbols: the state does not flap
+      if (outcome === "unauthorized") break; // the same key again would be refused again
       this.setState("disconnected");
       if (outcome === "ended") {
         retry = initialRetry; // it was open: try again at once
@@ -119,20 +145,27 @@ export class EventStreamConnection {
   }
 
   /**
-   * Opens the stream and reads it until it ends: "refused" if the server did not accept it, "ended" if it
-   * was open and then closed or broke, "reopen" if `setSymbols` closed it to open it again.
+   * Opens the stream and reads it until it ends: "refused" if the server did not accept it, "unauthorized"
+   * if it refused the key (401), "ended" if it was open and then closed or broke, "reopen" if `setSymbols`
+   * closed it to open it again.
    */
-  private async readOnce(): Promise<"refused" | "ended" | "reopen"> {
+  private async readOnce(): Promise<"refused" | "unauthorized" | "ended" | "reopen"> {
     const controller = new AbortController();
     this.current = controller;
     const idleTimeout = this.options.idleTimeoutMs ?? 45_000;
     let idle = setTimeout(() => controller.abort(), idleTimeout);
-    const headers: Record<string, string> = { Accept: "text/event-stream" };
+    const headers: Record<string, string> = { ...this.options.headers, Accept: "text/event-stream" };
     if (this.lastId !== undefined) headers["Last-Event-ID"] = this.lastId;
     const url = new URL(this.options.url);
+    for (const [name, value] of Object.entries(this.options.query ?? {})) url.searchParams.set(name, value);
     if (this.symbols.length > 0) url.searchParams.set("symbols", this.symbols.join(","));
     try {
       const response = await (this.options.fetch ?? fetch)(url, { headers, signal: controller.signal });
+      if (response.status === 401) {
+        this.closed = true;
+        this.options.onUnauthorized?.(await problemDetail(response));
+        return "unauthorized";
+      }
       const type = response.headers.get("content-type") ?? "";
       if (!response.ok || !type.startsWith("text/event-stream") || response.body === null) {
         await response.body?.cancel();

@@ -51,6 +51,10 @@ export type TerminalHost = Pick<
 export interface PaperBrokerTerminalOptions {
   /** The backend's origin, such as http://127.0.0.1:8000: the terminal talks to it with HttpBroker. */
   url?: string;
+  /** The API key HttpBroker sends with `url` (`Authorization: Bearer <key>`). */
+  apiKey?: string;
+  /** The account to trade first (one of the key's user's); left out, the user's first account. */
+  accountId?: string;
   /** A broker interface of your own instead (it wins over `url`). With neither, the spec's examples answer. */
   api?: ApiInterface;
   /** How long the first data requests wait for the event stream to open (default 5 s). */
@@ -106,41 +110,61 @@ const POSITION_COLUMNS: AccountManagerColumn[] = [
   { id: "pl", label: "P&L", dataFields: ["pl"], formatter: StandardFormatterName.Profit, alignment: "right" },
 ];
 
-/** TradingView's broker, backed by paperbroker: `broker_factory: (host) => new PaperBrokerTerminal(host, { url })`. */
+/**
+ * TradingView's broker, backed by paperbroker: `broker_factory: (host) => new PaperBrokerTerminal(host, { url, apiKey })`.
+ * It trades one of the key's accounts at a time (the first, or `accountId`); setCurrentAccount switches.
+ */
 export class PaperBrokerTerminal implements IBrokerTerminal {
   private readonly host: TerminalHost;
-  private readonly api: ApiInterface;
-  private readonly subscription: BrokerSubscription;
-  private readonly streamOpened: Promise<void>;
+  private readonly streamWaitMs: number;
+  private api: ApiInterface;
+  private subscription: BrokerSubscription;
+  private streamOpened: Promise<void>;
   private status: ConnectionStatus = ConnectionStatus.Connecting;
-  private account: AccountId = accountId("");
-  private metainfo: AccountMetainfo = { id: accountId(""), name: "" };
+  private account: AccountId;
   private readonly realtimeSymbols = new Set<string>();
   private equitySubscribed = false;
   private readonly money: Record<"balance" | "equity" | "realizedPnl" | "unrealizedPnl", IWatchedValue<number>>;
 
   constructor(host: TerminalHost, options: PaperBrokerTerminalOptions = {}) {
     this.host = host;
-    this.api = options.api ?? (options.url === undefined ? new ExampleBroker() : new HttpBroker(options.url));
+    this.streamWaitMs = options.streamWaitMs ?? 5_000;
+    this.account = accountId(options.accountId ?? "");
+    const api =
+      options.api ??
+      (options.url === undefined ? new ExampleBroker() : new HttpBroker(options.url, { apiKey: options.apiKey }));
+    this.api = options.accountId === undefined ? api : api.withAccount(options.accountId);
     this.money = {
       balance: host.factory.createWatchedValue(0),
       equity: host.factory.createWatchedValue(0),
       realizedPnl: host.factory.createWatchedValue(0),
       unrealizedPnl: host.factory.createWatchedValue(0),
     };
+    [this.subscription, this.streamOpened] = this.subscribe();
+  }
+
+  /** Subscribes before anything is read: a change made after a read then reaches the stream, never neither. */
+  private subscribe(): [BrokerSubscription, Promise<void>] {
     let opened: () => void = () => undefined;
-    this.streamOpened = new Promise((resolve) => {
+    const streamOpened = new Promise<void>((resolve) => {
       opened = resolve;
-      setTimeout(resolve, options.streamWaitMs ?? 5_000);
+      setTimeout(resolve, this.streamWaitMs);
     });
-    // Subscribe before anything is read: a change made after a read then reaches the stream, never neither.
-    this.subscription = this.api.subscribe({
-      event: (event) => this.apply(event),
-      state: (state) => {
-        if (state === "connected") opened();
-        this.setStatus(STATUS[state]);
+    const api = this.api;
+    const subscription = api.subscribe(
+      {
+        // A switched-away account's stream may still deliver a last event: only the current one's count.
+        event: (event) => {
+          if (api === this.api) this.apply(event);
+        },
+        state: (state) => {
+          if (state === "connected") opened();
+          if (api === this.api) this.setStatus(STATUS[state]);
+        },
       },
-    });
+      [...this.realtimeSymbols],
+    );
+    return [subscription, streamOpened];
   }
 
   /** Closes the event stream; the terminal pushes nothing afterwards. */
@@ -154,13 +178,33 @@ export class PaperBrokerTerminal implements IBrokerTerminal {
 
   // Accounts
 
+  /** The key's accounts, the default first; the first becomes current unless one was chosen. */
   async accountsMetainfo(): Promise<AccountMetainfo[]> {
+    const accounts = unwrap(await this.api.accounts());
+    const first = accounts[0];
+    if (this.account === "" && first !== undefined) this.account = first.id;
     await this.refreshAccount();
-    return [this.metainfo];
+    return accounts;
   }
 
+  /** The account in use: the one chosen, else the first accountsMetainfo listed (empty before it ran). */
   currentAccount(): AccountId {
     return this.account;
+  }
+
+  /**
+   * Trades `id` from now on (TradingView calls this when its user picks another account): requests and the
+   * stream move to it, and the host reloads orders, positions and the account (currentAccountUpdate).
+   */
+  setCurrentAccount(id: AccountId): void {
+    if (id === this.account) return;
+    this.account = id;
+    this.api = this.api.withAccount(id);
+    this.subscription.close();
+    this.setStatus(ConnectionStatus.Connecting);
+    [this.subscription, this.streamOpened] = this.subscribe();
+    this.host.currentAccountUpdate();
+    void this.refreshAccount().catch(() => undefined);
   }
 
   accountManagerInfo(): AccountManagerInfo {
@@ -277,9 +321,10 @@ export class PaperBrokerTerminal implements IBrokerTerminal {
   // From the stream to the host
 
   private async refreshAccount(): Promise<void> {
-    const account = unwrap(await this.api.getAccountInfo());
+    const api = this.api;
+    const account = unwrap(await api.getAccountInfo());
+    if (api !== this.api) return; // switched meanwhile: the new account's figures are on their way
     this.account = accountId(account.id);
-    this.metainfo = { id: this.account, name: account.name, currency: account.currency, currencySign: account.currencySign };
     this.setMoney(account);
   }
 

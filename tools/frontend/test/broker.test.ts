@@ -2,13 +2,12 @@
 // service, or (to prove the suite can fail) the stub. Each case trades a symbol of its own that the simulated
 // market does not quote, so only setQuote moves its price and the results are deterministic. The configured
 // instruments (AAPL, EURUSD) are only read, or sent orders their rules refuse, so nothing is placed on them.
-import { createBrokerClient } from "@generated/client";
 import { describe, expect, it } from "vitest";
-import { HttpBroker, OrderStatus, OrderType, ParentType, Side, type Order, type PreOrder } from "../src/adapter";
+import { OrderStatus, OrderType, ParentType, Side, type Order, type PreOrder } from "../src/adapter";
+import { keyed } from "./backend";
 
-const baseUrl = process.env.PAPERBROKER_URL ?? "http://127.0.0.1:8000";
-const broker = new HttpBroker(baseUrl);
-const sim = createBrokerClient(baseUrl);
+const broker = keyed();
+const sim = broker.client;
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
 let counter = 0;

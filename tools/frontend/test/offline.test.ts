@@ -40,9 +40,8 @@ describe("PaperBrokerTerminal offline", () => {
     const { terminal } = offline();
     const placed = await terminal.placeOrder({ symbol: "AAPL", type: OrderType.Market, side: Side.Buy, qty: 1 });
     expect(placed).toEqual({ orderId: examples.placeOrder.body.orderId });
-    const [account] = await terminal.accountsMetainfo();
-    expect(account).toMatchObject({ id: examples.getAccountInfo.body.id, name: examples.getAccountInfo.body.name });
-    expect(terminal.currentAccount()).toBe(examples.getAccountInfo.body.id);
+    expect(await terminal.accountsMetainfo()).toEqual(examples.getAccounts.body);
+    expect(terminal.currentAccount()).toBe(examples.getAccounts.body[0]?.id);
     const info = terminal.accountManagerInfo();
     expect(info.summary.map((field) => field.text)).toEqual(["Balance", "Equity", "Realized P&L", "Unrealized P&L"]);
     expect(info.summary[1]?.wValue.value()).toBe(examples.getAccountInfo.body.equity);

@@ -6,13 +6,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { HttpBroker } from "../src/adapter";
+import type { HttpBroker } from "../src/adapter";
 import { PaperBrokerTerminal } from "../src/terminal";
 import { ConnectionStatus, OrderStatus, OrderType, Side, type Order } from "../src/tradingview";
+import { apiKey, baseUrl, keyed } from "./backend";
 import { RecordingHost, within } from "./host";
 
-const baseUrl = process.env.PAPERBROKER_URL ?? "http://127.0.0.1:8000";
-const backend = new HttpBroker(baseUrl);
+const backend = keyed();
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.toUpperCase();
 let counter = 0;
@@ -35,7 +35,7 @@ afterEach(() => {
 /** A terminal on `url` with a recording host that has loaded its view, once the stream is open. */
 async function connect(url = baseUrl): Promise<{ host: RecordingHost; terminal: PaperBrokerTerminal }> {
   const host = new RecordingHost();
-  const terminal = new PaperBrokerTerminal(host, { url });
+  const terminal = new PaperBrokerTerminal(host, { url, apiKey });
   open.push(terminal);
   await within(5_000, "the stream opens", () => (terminal.connectionStatus() === ConnectionStatus.Connected ? true : undefined));
   await host.attach(terminal);
@@ -151,7 +151,7 @@ describe("PaperBrokerTerminal", () => {
     const server = new RestartableServer(argv, await freePort());
     try {
       await server.start();
-      const broker = new HttpBroker(server.url);
+      const broker = keyed(server.url);
       const { host, terminal } = await connect(server.url);
       const symbol = freshSymbol();
       await setQuote(broker, symbol, 10, 10.5);
