@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app, create_stub_app
-from paperbroker.settings import Settings
+from tests.keys import AUTH, local_settings
 
 
 @pytest.fixture(params=[True, False], ids=["fastpath", "stock"])
@@ -23,11 +23,11 @@ def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[TestClien
     if os.environ.get("PAPERBROKER_API_UNDER_TEST") == "stub":
         app = create_stub_app()
     else:
-        settings = Settings(
+        settings = local_settings(
             db=str(tmp_path / "broker.db"), market=False, fastpath=request.param, rate_limit=10**6
         )
         app = create_app(settings)  # a limit no test reaches: test_market quotes 301 times in a row
-    with TestClient(app, base_url="http://testserver/api/v1") as test_client:
+    with TestClient(app, base_url="http://testserver/api/v1", headers=AUTH) as test_client:
         yield test_client
 
 

@@ -21,8 +21,8 @@ from starlette.testclient import TestClient
 
 from paperbroker.app import create_app, create_stub_app
 from paperbroker.engine.numbers import CONTEXT, ZERO, to_decimal
-from paperbroker.settings import Settings
 from tests.contract.spec import SPEC, inlined
+from tests.keys import AUTH, local_settings
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
 
@@ -33,12 +33,12 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClien
         if os.environ.get("PAPERBROKER_API_UNDER_TEST") == "stub":
             app = create_stub_app()
         elif request.param == "sqlite":
-            app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False))
+            app = create_app(local_settings(db=str(tmp_path / "broker.db"), market=False))
         else:
             dsn = postgres_dsn()
             schema = stack.enter_context(fresh_schema(dsn))
-            app = create_app(Settings(db=url_with_schema(dsn, schema), market=False))
-        yield stack.enter_context(TestClient(app, base_url="http://testserver/api/v1"))
+            app = create_app(local_settings(db=url_with_schema(dsn, schema), market=False))
+        yield stack.enter_context(TestClient(app, base_url="http://testserver/api/v1", headers=AUTH))
 
 
 @cache

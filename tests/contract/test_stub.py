@@ -5,8 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-
+from tests.keys import api
 from tests.live import running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +29,9 @@ def test_the_api_suite_fails_against_the_stub_and_passes_against_the_service() -
 
 
 def test_the_stub_answers_every_operation_with_501_problem() -> None:
-    with running("stub") as base:
-        response = httpx.get(f"{base}/api/v1/broker/orders")
+    with running("stub") as base, api(base) as client:
+        response = client.get("/api/v1/broker/orders")
         assert response.status_code == 501
         assert response.headers["content-type"] == "application/problem+json"
-        placed = httpx.post(
-            f"{base}/api/v1/broker/orders", json={"symbol": "A", "type": 2, "side": 1, "qty": 1}
-        )
+        placed = client.post("/api/v1/broker/orders", json={"symbol": "A", "type": 2, "side": 1, "qty": 1})
         assert placed.status_code == 501

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 from connexion import AsyncApp
 from starlette.testclient import TestClient
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 from paperbroker.app import create_app
 from paperbroker.mock import create_example_app, create_stateful_app
 from paperbroker.settings import Settings
+from tests.keys import AUTH, LOCAL_KEY_ENV, api, local_settings
 from tests.live import running
 
 ALLOWED = "http://localhost:5173"
@@ -33,8 +33,8 @@ APPS: dict[str, Callable[[Settings], AsyncApp]] = {
 
 
 def client_of(name: str, tmp_path: Path, origins: tuple[str, ...]) -> TestClient:
-    settings = Settings(db=str(tmp_path / "b.db"), market=False, cors_origins=origins)
-    return TestClient(APPS[name](settings))
+    settings = local_settings(db=str(tmp_path / "b.db"), market=False, cors_origins=origins)
+    return TestClient(APPS[name](settings), headers=AUTH)
 
 
 @pytest.fixture(params=list(APPS))
@@ -95,10 +95,11 @@ def test_any_origin_with_a_star(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fastpath", ["true", "false"])
 def test_the_event_stream_is_readable_cross_origin(fastpath: str, tmp_path: Path) -> None:
     args = ["--db", str(tmp_path / "b.db"), "--no-market", "--cors-origins", ALLOWED]
-    with running("serve", args, env={"PAPERBROKER_FASTPATH": fastpath}) as base:
-        httpx.put(f"{base}/api/v1/sim/quotes/AAPL", json={"bid": 100, "ask": 101})
+    env = {**LOCAL_KEY_ENV, "PAPERBROKER_FASTPATH": fastpath}
+    with running("serve", args, env=env) as base, api(base, timeout=10) as client:
+        client.put("/api/v1/sim/quotes/AAPL", json={"bid": 100, "ask": 101})
         headers = {"Origin": ALLOWED, "Last-Event-ID": "0"}
-        with httpx.stream("GET", f"{base}/api/v1/broker/events", headers=headers, timeout=10) as response:
+        with client.stream("GET", "/api/v1/broker/events", headers=headers) as response:
             assert response.status_code == 200
             assert response.headers["access-control-allow-origin"] == ALLOWED
             assert response.headers["content-type"].startswith("text/event-stream")

@@ -9,13 +9,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
-from paperbroker.settings import Settings
+from tests.keys import AUTH, local_settings
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(db=str(tmp_path / "broker.db"), market=False))
-    with TestClient(app, base_url="http://t/api/v1") as test_client:
+    app = create_app(local_settings(db=str(tmp_path / "broker.db"), market=False))
+    with TestClient(app, base_url="http://t/api/v1", headers=AUTH) as test_client:
         yield test_client
 
 

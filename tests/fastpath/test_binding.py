@@ -13,8 +13,9 @@ from starlette.testclient import TestClient
 
 from paperbroker import api, fastpath
 from paperbroker.app import create_app
-from paperbroker.settings import Settings
+from tests.contract.spec import SPEC
 from tests.fastpath.conftest import ORDER
+from tests.keys import AUTH, local_settings
 
 
 def _normalised(response: Any) -> tuple[int, str, Any]:
@@ -69,13 +70,13 @@ SCRIPT: list[tuple[str, str, Any]] = [
 
 
 def _play(app: Any) -> list[tuple[int, str, Any]]:
-    with TestClient(app, base_url="http://t/api/v1") as test_client:
+    with TestClient(app, base_url="http://t/api/v1", headers=AUTH) as test_client:
         return [_normalised(test_client.request(m, path, json=body)) for m, path, body in SCRIPT]
 
 
 def test_the_fast_path_answers_as_stock_connexion_does(tmp_path: Path) -> None:
-    bound = _play(create_app(Settings(db=str(tmp_path / "bound.db"), market=False)))
-    stock = create_app(Settings(db=str(tmp_path / "stock.db"), market=False, fastpath=False))
+    bound = _play(create_app(local_settings(db=str(tmp_path / "bound.db"), market=False)))
+    stock = create_app(local_settings(db=str(tmp_path / "stock.db"), market=False, fastpath=False))
     assert not any(isinstance(op, fastpath.BoundOperation) for op in _operations(stock))
     assert _play(stock) == bound
     assert {status for status, _, _ in bound} >= {200, 201, 400, 404, 409, 422}
@@ -89,19 +90,21 @@ def _operations(app: Any) -> list[Any]:
 
 def test_each_operation_is_bound_once_at_start(client: TestClient) -> None:
     operations = _operations(client.app)
-    assert len(operations) == 21
+    assert len(operations) == sum(
+        method != "parameters" for item in SPEC["paths"].values() for method in item
+    )
     assert all(isinstance(op, fastpath.BoundOperation) for op in operations)
 
 
 def test_a_handler_that_does_not_take_what_its_operation_declares_fails_at_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def get_order(broker: Any, id: str) -> Any:  # the spec names it orderId
+    async def symbol_info(broker: Any, name: str) -> Any:  # the spec names it symbol
         raise AssertionError("never called")
 
-    monkeypatch.setitem(api.HANDLERS, "getOrder", get_order)
-    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False))
-    with pytest.raises(ValueError, match=r"getOrder: the handler takes \['id'\].*\['order_id'\]"):
+    monkeypatch.setitem(api.MARKET_HANDLERS, "symbolInfo", symbol_info)
+    app = create_app(local_settings(db=str(tmp_path / "b.db"), market=False))
+    with pytest.raises(ValueError, match=r"symbolInfo: the handler takes \['name'\].*\['symbol'\]"):
         TestClient(app).__enter__()  # the stack, and its operations, are built as the app starts
 
 
