@@ -18,7 +18,8 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.mock import MockResolver
 
-from paperbroker.app import add_cors, create_app
+from paperbroker.api import auth
+from paperbroker.app import add_cors, any_key, create_app
 from paperbroker.contract import spec_path
 from paperbroker.settings import Settings
 from paperbroker.validation import validator_map
@@ -55,6 +56,7 @@ def create_example_app(settings: Settings | None = None) -> AsyncApp:
         validate_responses=True,
         strict_validation=True,
         validator_map=validator_map(),
+        security_map=auth.security_map(any_key),
     )
     add_cors(app, (settings or Settings.from_env()).cors_origins)
     app.add_middleware(WebPage, MiddlewarePosition.BEFORE_EXCEPTION)

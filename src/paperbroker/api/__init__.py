@@ -47,10 +47,18 @@ MARKET_HANDLERS: dict[str, Handler] = {
 
 ADMIN_MARKET_HANDLERS: dict[str, Handler] = {"setQuote": market.set_quote}
 
+SECURITY_CONTEXT = frozenset({"user", "token_info"})
+"""What stock Connexion adds, from the security check, to the arguments of a handler taking **kwargs."""
+
+
+def _request(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The request's parameters alone: the caller is read from the context (auth.caller())."""
+    return {name: value for name, value in parameters.items() if name not in SECURITY_CONTEXT}
+
 
 def _on_account(handler: Handler, broker: Broker) -> Handler:
     async def call(account_id: str | None = None, **parameters: Any) -> Any:
-        return await handler(broker.account(auth.caller().account(account_id)), **parameters)
+        return await handler(broker.account(auth.caller().account(account_id)), **_request(parameters))
 
     return call
 
@@ -61,7 +69,7 @@ def _admin_on_account(handler: Handler, broker: Broker) -> Handler:
         target = account_id or admin.account(None)
         if not broker.account_exists(target):
             raise auth.AccountNotFound(target)
-        return await handler(broker.account(target), **parameters)
+        return await handler(broker.account(target), **_request(parameters))
 
     return call
 
@@ -69,14 +77,16 @@ def _admin_on_account(handler: Handler, broker: Broker) -> Handler:
 def _admin(handler: Handler) -> Handler:
     async def call(**parameters: Any) -> Any:
         auth.admin()
-        return await handler(**parameters)
+        return await handler(**_request(parameters))
 
     return call
 
 
 def _stream(feed: EventFeed) -> Handler:
     async def call(account_id: str | None = None, **parameters: Any) -> Any:
-        return await events.stream_events(feed, account_id=auth.caller().account(account_id), **parameters)
+        return await events.stream_events(
+            feed, account_id=auth.caller().account(account_id), **_request(parameters)
+        )
 
     return call
 
