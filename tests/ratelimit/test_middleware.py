@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -147,3 +148,23 @@ def test_a_window_longer_than_a_day_is_refused_as_retry_after_is_documented_up_t
         Settings.from_env({"PAPERBROKER_RATE_WINDOW": "86401"})
     assert Settings.from_env({"PAPERBROKER_RATE_LIMIT": "off"}).rate_limit == 0
     assert Settings().rate_limit == 200 and Settings().rate_window == 10
+
+
+def test_a_stream_counts_once_when_opened_however_long_it_runs() -> None:
+    async def ticks() -> AsyncIterator[bytes]:
+        for n in range(50):
+            yield f"id: {n}\n\n".encode()
+
+    app = Starlette(
+        routes=[
+            Route(
+                "/api/v1/broker/events", lambda _r: StreamingResponse(ticks(), media_type="text/event-stream")
+            ),
+            Route("/api/v1/{rest:path}", _ok),
+        ]
+    )
+    client = TestClient(RateLimit(app, MemoryCounter(Policy(10, 60)), clock=Clock()))
+    with client.stream("GET", "/api/v1/broker/events", headers=bearer(KEY)) as stream:
+        assert stream.headers["RateLimit"] == '"default";r=9;t=60'
+        assert sum(1 for _ in stream.iter_lines() if _) == 50
+    assert client.get("/api/v1/x", headers=bearer(KEY)).headers["RateLimit"] == '"default";r=8;t=60'

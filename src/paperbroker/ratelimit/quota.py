@@ -9,6 +9,7 @@ client may spend a whole quota at the end of one window and another at the start
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,8 @@ class Policy:
         return self.window * 1000
 
 
-@dataclass(frozen=True)
-class Usage:
-    """One key's window as the counter stored it after counting a request."""
+class Usage(NamedTuple):
+    """One key's window as the counter stored it after counting a request (tuples: built on every request)."""
 
     start: int
     """When the window opened, in milliseconds since the epoch."""
@@ -40,8 +40,7 @@ def count(policy: Policy, usage: Usage | None, now: int) -> Usage:
     return Usage(usage.start, min(usage.used + 1, policy.limit + 1))
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     allowed: bool
     remaining: int
     """Requests left in the window (RateLimit's `r`)."""
