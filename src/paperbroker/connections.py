@@ -116,8 +116,6 @@ _HEAD, _BODY = "head", "body"
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's default protocol (httptools) with head and body deadlines and a bound on connections."""
 
-    limits: ClassVar[ConnectionLimits | None] = None
-    """None: from the PAPERBROKER_* variables (process_limits); set on a subclass to fix them."""
     _last_surplus_warning: ClassVar[float] = float("-inf")
 
     def __init__(
@@ -128,7 +126,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        self._limits = self.limits or process_limits()
+        self._limits = process_limits()
         self.timeout_keep_alive = self._limits.keep_alive_timeout  # type: ignore[assignment]  # call_later
         self._reading: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
