@@ -11,7 +11,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.frontend.servers import BIN, KEY, running
+from tests.frontend.servers import BIN, running
+from tests.keys import AUTH
 
 CHECKS = "status_code_conformance,content_type_conformance,response_schema_conformance"
 
@@ -37,7 +38,7 @@ def test_schemathesis_finds_every_example_answer_conformant(tmp_path: Path) -> N
                 "--seed",
                 "1",
                 "--header",
-                f"Authorization: Bearer {KEY}",
+                f"Authorization: {AUTH['Authorization']}",
             ],
             capture_output=True,
             text=True,

@@ -4,11 +4,11 @@ breaks their build.
 
 Each backend is a real `paperbroker` process under uvicorn on a free loopback port, stopped however the test
 ends; the suite picks it up from PAPERBROKER_URL, as a frontend would. Every server starts with
-PAPERBROKER_LOCAL_KEY, so its local admin user's key is KEY, which the suite sends (PAPERBROKER_KEY). The
-terminal's restart case starts (and kills, and starts again) a server of its own from PAPERBROKER_SERVER, the
-same command as a JSON argv, with the same key. Against `serve` the local user gets a second account
-(`paperbroker accounts create`, on the store's file while it runs) for the two-account case
-(PAPERBROKER_SECOND_ACCOUNT); elsewhere that case is skipped.
+PAPERBROKER_LOCAL_KEY, so its local admin user's key is tests/keys.py's LOCAL_KEY, which the suite sends
+(PAPERBROKER_KEY). The terminal's restart case starts (and kills, and starts again) a server of its own from
+PAPERBROKER_SERVER, the same command as a JSON argv, with the same key. Against `serve` the local user gets
+a second account (`paperbroker accounts create`, on the store's file while it runs) for the two-account
+case (PAPERBROKER_SECOND_ACCOUNT); elsewhere that case is skipped.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import pytest
 
 from paperbroker.accounts.registry import LOCAL_USER
 from paperbroker.codegen import ensure_node_modules, frontend_dir, generate
-from tests.frontend.servers import KEY, running
+from tests.frontend.servers import running
+from tests.keys import LOCAL_KEY, LOCAL_KEY_ENV
 
 FRONTEND = frontend_dir()
-SERVER_ENV = {"PAPERBROKER_LOCAL_KEY": KEY}
 SECOND_ACCOUNT = "second"
 PAPERBROKER = (sys.executable, "-m", "paperbroker")
 TWO_ACCOUNT_CASES = 1  # accounts.test.ts: needs a second account, which only `serve`'s file can be given
@@ -70,9 +70,9 @@ def run_suite(
     env = {
         "PAPERBROKER_URL": base_url,
         "PAPERBROKER_SERVER": server,
-        "PAPERBROKER_KEY": KEY,
+        "PAPERBROKER_KEY": LOCAL_KEY,
         "PAPERBROKER_SECOND_ACCOUNT": second_account,
-        **SERVER_ENV,  # for the restart case's own server
+        **LOCAL_KEY_ENV,  # for the restart case's own server
         "CI": "true",
         "NO_COLOR": "1",
     }
@@ -103,7 +103,7 @@ def test_adapter_terminal_and_suite_typecheck_strictly() -> None:
 
 
 def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
-    with running("mock", [], env=SERVER_ENV, log=tmp_path / "mock.log") as base:
+    with running("mock", [], env=LOCAL_KEY_ENV, log=tmp_path / "mock.log") as base:
         result, summary = run_suite(base, server_argv("mock"), tmp_path / "report.json")
     assert result.returncode == 0, result.stdout + result.stderr
     counts = (summary["numTotalTests"], summary["numPassedTests"], summary["numPendingTests"])
@@ -114,7 +114,7 @@ def test_passes_against_the_stateful_mock(tmp_path: Path) -> None:
 def test_passes_against_the_real_service(tmp_path: Path) -> None:
     db = tmp_path / "broker.db"
     restarted = server_argv("serve", "--db", str(tmp_path / "restarted.db"))
-    with running("serve", ["--db", str(db)], env=SERVER_ENV, log=tmp_path / "serve.log") as base:
+    with running("serve", ["--db", str(db)], env=LOCAL_KEY_ENV, log=tmp_path / "serve.log") as base:
         second = add_second_account(db)
         result, summary = run_suite(base, restarted, tmp_path / "report.json", second)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -126,7 +126,7 @@ def test_fails_against_the_stub(tmp_path: Path) -> None:
     """The red phase: the contract alone answers 501 to everything (with any well-formed key), so every case
     that needs a backend fails (only the offline cases, which use none, pass; the two-account one is
     skipped)."""
-    with running("stub", [], env=SERVER_ENV, log=tmp_path / "stub.log") as base:
+    with running("stub", [], env=LOCAL_KEY_ENV, log=tmp_path / "stub.log") as base:
         result, summary = run_suite(base, server_argv("stub"), tmp_path / "report.json")
     assert result.returncode != 0
     counts = (

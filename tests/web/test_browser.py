@@ -1,9 +1,11 @@
 """The web terminal in a real browser: Debian's Chromium, driven by Playwright, against `paperbroker serve`
 on a free port with the market off, so only the test moves prices (setQuote through the API).
 
-The steps run in order on one page, as a person would use it: place, fill, close, an invalid ticket, then
-screenshots at 1280x800 and 390x844 into build/ui/. Every wait is bounded; the page logs no console error
-but the one Chromium writes for the invalid ticket's refusal, which that step expects and takes out.
+The page is opened as the link `serve` prints, `/#key=<key>` (the local admin's key, PAPERBROKER_LOCAL_KEY),
+and must take the key out of the address bar. The steps run in order on one page, as a person would use it:
+place, fill, close, an invalid ticket, then screenshots at 1280x800 and 390x844 into build/ui/; then, in a
+fresh browser context, the page without a key asks for one. Every wait is bounded; the page logs no console
+error but the one Chromium writes for the invalid ticket's refusal, which that step expects and takes out.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from paperbroker.process import running
 from paperbroker.web.page import DIST
+from tests.keys import AUTH, LOCAL_KEY, LOCAL_KEY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "ui"
@@ -30,7 +33,8 @@ class Terminal:
 
     def __init__(self, page: Page, base: str) -> None:
         self.page = page
-        self.api = httpx.Client(base_url=base, timeout=5)
+        self.base = base
+        self.api = httpx.Client(base_url=base, timeout=5, headers=AUTH)
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
@@ -71,17 +75,23 @@ def browser() -> Iterator[Browser]:
 def terminal(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Terminal]:
     home = tmp_path_factory.mktemp("web")
     args = ["--db", str(home / "broker.db"), "--no-market", "--log-level", "warning"]
-    with running("serve", args, log=home / "serve.log") as base:
+    with running("serve", args, env=LOCAL_KEY_ENV, log=home / "serve.log") as base:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.set_default_timeout(5_000)
         page = context.new_page()
         terminal = Terminal(page, base)
-        page.goto(f"{base}/")
+        page.goto(f"{base}/#key={LOCAL_KEY}")
         expect(page.locator("body")).to_have_attribute("data-ready", "true")
         expect(page.locator("#connection")).to_have_text("Live")
         yield terminal
         terminal.api.close()
         context.close()
+
+
+def test_the_key_is_taken_out_of_the_address_bar(terminal: Terminal) -> None:
+    assert terminal.page.url == f"{terminal.base}/"
+    assert LOCAL_KEY not in terminal.page.evaluate("window.location.href + JSON.stringify(history.state)")
+    expect(terminal.page.locator("#key-form")).to_be_hidden()
 
 
 def test_a_limit_buy_placed_through_the_ticket_is_working(terminal: Terminal) -> None:
@@ -187,6 +197,31 @@ def test_screenshots_at_1280x800_and_390x844(terminal: Terminal) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing spills sideways
     page.screenshot(path=SCREENSHOTS / "terminal-390x844.png")
     page.screenshot(path=SCREENSHOTS / "terminal-390x844-full.png", full_page=True)
+
+
+def test_without_a_key_the_page_asks_for_one_and_a_refused_key_says_why(
+    browser: Browser, terminal: Terminal
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})  # its own sessionStorage
+    context.set_default_timeout(5_000)
+    try:
+        page = context.new_page()
+        page.goto(f"{terminal.base}/")
+        form = page.locator("#key-form")
+        expect(form).to_be_visible()
+        expect(page.locator("#ticket")).to_be_hidden()
+        form.get_by_label("Key").fill("pbk_0123456789abcdef_not-the-key-of-anyone-at-all-0000")
+        form.get_by_role("button", name="Open the terminal").click()
+        expect(page.locator("#key-error")).to_have_text(re.compile("not valid"))
+        expect(form).to_be_visible()
+        form.get_by_label("Key").fill(LOCAL_KEY)
+        form.get_by_role("button", name="Open the terminal").click()
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#connection")).to_have_text("Live")
+        expect(form).to_be_hidden()
+        expect(page.locator("#ticket")).to_be_visible()
+    finally:
+        context.close()
 
 
 def test_the_page_logged_no_console_errors(terminal: Terminal) -> None:

@@ -14,8 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from paperbroker.app import create_app, create_stub_app
 from paperbroker.mock import create_example_app, create_stateful_app
-from paperbroker.settings import Settings
 from paperbroker.web.page import DIST, WebPage
+from tests.keys import AUTH, local_settings
 
 INDEX = b"<!doctype html><title>paperbroker</title>"
 
@@ -83,9 +83,9 @@ def test_without_a_built_page_the_root_says_how_to_build_it(tmp_path: Path) -> N
 def _apps(tmp_path: Path) -> dict[str, Callable[[], AsyncApp]]:
     db = str(tmp_path / "b.db")
     return {
-        "serve": lambda: create_app(Settings(db=db, market=False)),
-        "serve-stock": lambda: create_app(Settings(db=db, market=False, fastpath=False)),
-        "mock": lambda: create_stateful_app(Settings(market=False)),
+        "serve": lambda: create_app(local_settings(db=db, market=False)),
+        "serve-stock": lambda: create_app(local_settings(db=db, market=False, fastpath=False)),
+        "mock": lambda: create_stateful_app(local_settings(market=False)),
         "mock-examples": create_example_app,
     }
 
@@ -97,7 +97,10 @@ def test_the_service_and_the_mocks_show_the_page_at_the_root(command: str, tmp_p
         assert response.status_code == (200 if (DIST / "index.html").is_file() else 404)
         assert response.headers["content-type"].startswith("text/html")
         assert client.get("/api/v1/ui/").status_code == 200  # Swagger UI stays
-        assert client.get("/api/v1/broker/orders").status_code == 200
+        # The page is open to all; the API it calls needs the key.
+        assert client.get("/api/v1/broker/orders").status_code == 401
+        orders = client.get("/api/v1/broker/orders", headers=AUTH)
+        assert orders.status_code == 200
 
 
 def test_the_stub_sends_a_person_to_the_api_documentation() -> None:
