@@ -137,8 +137,10 @@ def _account(scope: Scope) -> str:
 
 
 def _fingerprint(scope: Scope, body: bytes) -> str:
+    """What makes two requests the same one: method, path, the query's parameters in any order, and body."""
+    query = "&".join(sorted(scope.get("query_string", b"").decode("latin-1").split("&")))
     digest = hashlib.sha256()
-    for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1")):
+    for part in (scope["method"], scope["path"], query):
         digest.update(part.encode() + b"\0")
     digest.update(body)
     return digest.hexdigest()
