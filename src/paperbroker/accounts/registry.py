@@ -152,6 +152,10 @@ class Accounts:
         (which the broker has opened), and its key, returned once. None when there are users already."""
         if self.directory.users():
             return None
+        if local_key is not None and keys.parse(local_key) is None:  # before the user: else no key, ever
+            raise DirectoryError(
+                "the local key is not an API key: pbk_<16 hex digits>_<32 to 128 of A-Z a-z 0-9 _ ->"
+            )
         now = self.clock()
         self.directory.add_user(User(LOCAL_USER, True, now))
         self.directory.add_account(account_id, LOCAL_USER, now)
