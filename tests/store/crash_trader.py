@@ -18,7 +18,8 @@ from typing import Any
 
 import httpx
 
-from tests.store.crashing import AUTHORIZATION, START_TIMEOUT, CrashingServer
+from tests.keys import AUTH
+from tests.store.crashing import START_TIMEOUT, CrashingServer
 
 SYMBOLS = ("CRASHA", "CRASHB", "CRASHC", "CRASHD")
 MARKET, LIMIT = 2, 1
@@ -66,9 +67,7 @@ class Trader:
         self._http = self._client()
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=f"{self.server.base}/api/v1", headers=AUTHORIZATION, timeout=REQUEST_TIMEOUT
-        )
+        return httpx.Client(base_url=f"{self.server.base}/api/v1", headers=AUTH, timeout=REQUEST_TIMEOUT)
 
     def run(self, orders: int, kill_at: frozenset[int], killer: Killer) -> Tally:
         for symbol in SYMBOLS:

@@ -22,10 +22,8 @@ from pathlib import Path
 from types import TracebackType
 
 from paperbroker.process import free_port, wait_until_up
+from tests.keys import LOCAL_KEY_ENV
 
-LOCAL_KEY = "pbk_00000000000000a1_local-test-key-0123456789abcdefghij"
-"""The local admin key the server creates on an empty store (PAPERBROKER_LOCAL_KEY); sent with every call."""
-AUTHORIZATION = {"Authorization": f"Bearer {LOCAL_KEY}"}
 START_TIMEOUT = 30.0
 """The longest a start (until the API answers) or a death (until the port is free) may take."""
 
@@ -60,13 +58,16 @@ class CrashingServer:
         self.up = threading.Event()
         self.starts = 0
         self.kills = 0
+        self.starting_seconds = 0.0
+        """Time spent in `start`, from spawning to the first answer: most of a crash run on a slow machine."""
         self._argv = [sys.executable, "-m", "paperbroker", "serve", *args]
         self._argv += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
-        self._env = {**os.environ, "PAPERBROKER_LOCAL_KEY": LOCAL_KEY, **env}
+        self._env = {**os.environ, **LOCAL_KEY_ENV, **env}
         self._log = log
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        began = time.monotonic()
         with self._log.open("ab") as sink:
             process = subprocess.Popen(
                 self._argv, env=self._env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
@@ -79,6 +80,7 @@ class CrashingServer:
             tail = self._log.read_text(errors="replace")[-4000:]
             raise RuntimeError(f"start {self.starts + 1} of the server failed: {error}\n{tail}") from None
         self.starts += 1
+        self.starting_seconds += time.monotonic() - began
         self.up.set()
 
     def kill(self) -> None:

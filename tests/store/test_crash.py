@@ -23,8 +23,9 @@ from typing import Any
 import httpx
 import psycopg
 
+from tests.keys import AUTH
 from tests.store.crash_trader import MARKET, SYMBOLS, Killer, Order, Tally, Trader
-from tests.store.crashing import AUTHORIZATION, CrashingServer
+from tests.store.crashing import CrashingServer
 from tests.store.pg import url_with_schema
 
 ORDERS = 2000
@@ -35,6 +36,7 @@ SETTINGS = {
     "PAPERBROKER_MARKET": "false",
     "PAPERBROKER_STARTING_CASH": "100000",
     "PAPERBROKER_COMMISSION_PER_UNIT": "0.01",
+    "PAPERBROKER_RATE_LIMIT": "off",  # one trader sends thousands of requests a minute
 }
 CANCELED, FILLED, WORKING = 1, 2, 6
 FINAL = {1, 2, 5}
@@ -51,6 +53,7 @@ class Run:
     in_flight_kills: int
     starts: int
     seconds: float
+    starting_seconds: float
 
 
 def kill_schedule(rng: random.Random) -> frozenset[int]:
@@ -67,16 +70,18 @@ def crash_run(server: CrashingServer, seed: int) -> Run:
         tally = trader.run(ORDERS, kill_schedule(random.Random(seed + 2)), killer)
     server.stop()
     server.start()  # once more, cleanly, to read the books as a restart finds them
-    return Run(tally, server.kills, killer.in_flight_kills, server.starts, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return Run(tally, server.kills, killer.in_flight_kills, server.starts, seconds, server.starting_seconds)
 
 
-def report(store: str, run: Run, executions: int) -> None:
+def report(store: str, run: Run, stored: int, executions: int) -> None:
     tally = run.tally
     print(
         f"\n{store}: {ORDERS} orders sent, {len(tally.placed)} acknowledged ({len(tally.market)} market),"
+        f" {stored - len(tally.placed)} of the {len(tally.unanswered)} unanswered kept,"
         f" {len(tally.canceled)} cancels acknowledged, {tally.quotes} quotes, {run.kills} kills"
         f" ({run.in_flight_kills} inside a request), {run.starts - 1} restarts, {tally.failures} requests"
-        f" failed, {executions} fills, {run.seconds:.1f} s"
+        f" failed, {executions} fills, {run.seconds:.1f} s ({run.starting_seconds:.1f} s of them starting)"
     )
 
 
@@ -98,7 +103,7 @@ def signed(side: int, qty: float) -> float:
 
 def audit(base: str, tally: Tally) -> tuple[dict[str, Order], list[dict[str, Any]]]:
     """Check the books through the API; return the stored orders by id and every execution."""
-    with httpx.Client(base_url=f"{base}/api/v1", headers=AUTHORIZATION, timeout=30) as http:
+    with httpx.Client(base_url=f"{base}/api/v1", headers=AUTH, timeout=30) as http:
 
         def get(path: str, **params: Any) -> Any:
             response = http.get(path, params=params)
@@ -211,7 +216,7 @@ def test_sigkill_during_requests_loses_no_acknowledged_order_on_sqlite(tmp_path:
         stored, executions = audit(server.base, run.tally)
     finally:
         server.stop()
-    report("SQLite", run, len(executions))
+    report("SQLite", run, len(stored), len(executions))
     assert_run_was_a_crash_test(run)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -229,7 +234,7 @@ def test_sigkill_of_two_workers_loses_no_acknowledged_order_on_postgresql(
         stored, executions = audit(server.base, run.tally)
     finally:
         server.stop()
-    report("PostgreSQL, 2 workers", run, len(executions))
+    report("PostgreSQL, 2 workers", run, len(stored), len(executions))
     assert_run_was_a_crash_test(run)
     with psycopg.connect(db) as conn:
         booked = [row[0] for row in conn.execute("SELECT order_id FROM executions")]
