@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from paperbroker.accounts.directory import User, open_directory
-from paperbroker.accounts.registry import Accounts, AccountNotFound, Caller, Created, DirectoryError
+from paperbroker.accounts.registry import AccountNotFound, Accounts, Caller, Created, DirectoryError
 from paperbroker.app import build_broker
 from paperbroker.settings import Settings
 from tests.keys import LOCAL_KEY
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
 OpenAccounts = Callable[..., Accounts]
-"""Opens the directory and broker of one database again, as another worker or a restart would."""
+"""Opens the directory and broker of one database again, as another worker or a restart would; takes
+Accounts' cache_ttl."""
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -25,8 +26,9 @@ def opening(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenAcco
     opened: list[Accounts] = []
 
     def open_on(url: str) -> OpenAccounts:
-        def open_one(**options: float) -> Accounts:
-            opened.append(Accounts(open_directory(url), build_broker(Settings(db=url)), **options))
+        def open_one(cache_ttl: float = 2.0) -> Accounts:
+            directory, broker = open_directory(url), build_broker(Settings(db=url))
+            opened.append(Accounts(directory, broker, cache_ttl=cache_ttl))
             return opened[-1]
 
         return open_one
