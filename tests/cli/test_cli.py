@@ -98,3 +98,48 @@ def test_every_server_takes_the_connection_flags(command: str) -> None:
     assert (
         result.stderr == f"paperbroker {command}: --header-timeout='0' is not a number of seconds above 0\n"
     )
+
+
+OPEN_REMOTE_REFUSED = (
+    "paperbroker serve: --no-auth on 0.0.0.0 would let anyone who reaches it trade: listen on 127.0.0.1,"
+    " keep auth on, or add --allow-open-remote\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (("--no-auth", "--host", "0.0.0.0"), {}),
+        ((), {"PAPERBROKER_AUTH": "false", "PAPERBROKER_HOST": "0.0.0.0"}),
+    ],
+)
+def test_serve_without_auth_on_an_open_address_is_refused_with_one_line(
+    args: tuple[str, ...], env: dict[str, str]
+) -> None:
+    result = run("serve", *args, **env)
+    assert result.returncode == 2
+    assert result.stderr == OPEN_REMOTE_REFUSED
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--no-auth", "--host", "0.0.0.0", "--allow-open-remote"),
+        ("--no-auth", "--host", "127.0.0.1"),
+        ("--no-auth", "--host", "::1"),
+        ("--host", "0.0.0.0"),
+    ],
+)
+def test_serve_without_auth_goes_on_on_loopback_or_when_allowed(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Each goes past the refusal and stops at the next check, a database of an older version: no port
+    is opened on an open address."""
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE orders (qty REAL)")
+    result = run("serve", *args, "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"paperbroker serve: {db} was written by an older paperbroker")
