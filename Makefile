@@ -31,7 +31,7 @@ stub: $(STAMP)
 generate: $(STAMP)
 	$(BIN)/python -m paperbroker.contract.generate --write
 
-lint: $(STAMP)
+lint: $(STAMP) lint-contract
 	$(BIN)/ruff check src tests tools
 	$(BIN)/ruff format --check src tests tools
 	$(BIN)/mypy
