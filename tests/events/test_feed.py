@@ -5,6 +5,7 @@ A subscriber is of one account: it gets that account's events and the quotes, ne
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -15,7 +16,9 @@ import pytest
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.events.feed import EventFeed, Subscription
+from paperbroker.store.postgres import PostgresStore
 from paperbroker.store.sqlite import SQLiteStore
+from tests.store.pg import fresh_schema, postgres_dsn
 
 LONG_POLL = 30.0
 """A poll interval no test waits out: what arrives sooner was woken."""
@@ -122,9 +125,51 @@ def test_a_resuming_stream_reads_back_only_its_accounts_events_and_the_quotes(tm
     feed = EventFeed(paper.store, retention=1000, heartbeat=1.0)
     _quote(paper)
     paper.account("bob").place_order(NewOrder("AAPL", OrderType.Market, Side.Buy, Decimal(1)))
-    everything = feed.read_all_after(0)
+    with paper.store.snapshot(None) as market:
+        everything = market.all_events_after(0, 1000)
     assert {owner for *_, owner in everything} == {None, "paper", "bob"}
     paper_rows = feed.read_after(0, "paper")
     assert paper_rows == [(i, k, d) for i, k, d, owner in everything if owner in (None, "paper")]
     assert "execution" in [kind for _, kind, _ in feed.read_after(0, "bob")]
     assert "execution" not in [kind for _, kind, _ in paper_rows]
+
+
+def test_an_accounts_event_that_commits_after_a_higher_id_of_another_account_still_reaches_it() -> None:
+    """On PostgreSQL two accounts write in parallel: alice's event takes id N, bob's N+1 commits first.
+    A feed that had read past N+1 for everyone would never send alice's N."""
+    dsn = postgres_dsn()
+    with fresh_schema(dsn) as schema:
+        store = PostgresStore(dsn, schema=schema)
+        inside, release = threading.Event(), threading.Event()
+
+        def alice_writes_slowly() -> None:
+            with store.transaction("alice") as ledger:
+                ledger.add_event("order", '{"by": "alice"}')
+                inside.set()
+                release.wait(10)
+
+        def bob_writes() -> None:
+            with store.transaction("bob") as ledger:
+                ledger.add_event("order", '{"by": "bob"}')
+
+        async def scenario() -> list[tuple[int, str, str]]:
+            feed = EventFeed(store, retention=1000, heartbeat=1.0, poll_interval=0.02)
+            alice = await feed.subscribe("alice")
+            slow = threading.Thread(target=alice_writes_slowly)
+            slow.start()
+            try:
+                assert await asyncio.to_thread(inside.wait, 10)
+                await asyncio.to_thread(bob_writes)
+                await asyncio.sleep(0.2)  # the feed polls meanwhile, and sees nothing of alice's yet
+                release.set()
+                return [await asyncio.wait_for(alice.queue.get(), 5.0)]
+            finally:
+                release.set()
+                await asyncio.to_thread(slow.join, 10)
+                await feed.stop()
+
+        try:
+            got = asyncio.run(scenario())
+        finally:
+            store.close()
+    assert [data for _, _, data in got] == ['{"by": "alice"}']

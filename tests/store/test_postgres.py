@@ -8,17 +8,26 @@ import json
 import multiprocessing
 import random
 import threading
+import time
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import psycopg
+import pytest
 
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.model import NewOrder, Order, OrderStatus, OrderType, Quote, Side
 from paperbroker.engine.numbers import to_decimal
-from paperbroker.store.postgres import _TICKER_LOCK, _WAITING, PostgresStore, SessionLock
+from paperbroker.store.postgres import (
+    _TICKER_LOCK,
+    _TRANSACTION_LOCK,
+    _WAITING,
+    PostgresStore,
+    SessionLock,
+    _account_key,
+)
 from tests.events.sse import AUTH, KEY
 from tests.live import running
 from tests.store.books import assert_books_agree
@@ -214,3 +223,60 @@ def test_a_snapshot_does_not_wait_for_a_writer(pg_dsn: str, pg_schema: str) -> N
         release.set()
         writer.join()
         store.close()
+
+
+def _wait_until_waiting(store: PostgresStore, account_id: str | None) -> None:
+    """Until a transaction waits for the account's advisory lock (or the market's, for None)."""
+    if account_id is None:
+        classid, objid, objsubid = _TRANSACTION_LOCK, store.lock_key % 2**32, 2
+    else:
+        key = _account_key(store.schema_name, account_id) % 2**64
+        classid, objid, objsubid = key >> 32, key % 2**32, 1
+    query = (
+        "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND classid = %s AND objid = %s AND objsubid = %s"
+    )
+    deadline = time.monotonic() + 10
+    with store.connect() as conn:
+        while not conn.execute(query, (classid, objid, objsubid)).fetchone():
+            assert time.monotonic() < deadline, f"nobody waited for the lock of {account_id}"
+            time.sleep(0.01)
+
+
+@pytest.mark.parametrize("second", ["alice", None], ids=["the same account", "the market"])
+def test_two_accounts_write_at_once_while_one_account_and_the_market_take_turns(
+    pg_dsn: str, pg_schema: str, second: str | None
+) -> None:
+    store = PostgresStore(pg_dsn, schema=pg_schema, max_connections=4)
+    inside, release = threading.Event(), threading.Event()
+    committed: list[str | None] = []
+
+    def hold_alice() -> None:
+        with store.transaction("alice") as ledger:
+            ledger.add_event("order", "{}")
+            inside.set()
+            assert release.wait(10)
+        committed.append("alice")
+
+    def write(account_id: str | None) -> None:
+        with store.transaction(account_id) as ledger:
+            ledger.add_event("order" if account_id else "quote", "{}")
+        committed.append(account_id)
+
+    holder = threading.Thread(target=hold_alice)
+    waiting = threading.Thread(target=write, args=(second,))
+    holder.start()
+    try:
+        assert inside.wait(10)
+        write("bob")  # on a second connection, while alice's transaction is open: it does not wait
+        assert committed == ["bob"]
+        waiting.start()
+        _wait_until_waiting(store, second)
+        assert committed == ["bob"], "alice's open transaction holds up the second write"
+    finally:
+        release.set()
+        holder.join(10)
+        if waiting.is_alive() or waiting.ident is not None:
+            waiting.join(10)
+        store.close()
+    assert committed == ["bob", "alice", second]

@@ -9,9 +9,11 @@ subscribers, so a worker nobody listens to pays nothing per request. Each subscr
 one that falls behind is dropped (its stream ends) instead of growing the server's memory, and resumes
 from its Last-Event-ID.
 
-One poll reads the events of every account; each subscription is of one account and gets that account's
-events and the market's (quotes), never another account's. Ids commit in increasing order across all
-accounts (the stores serialize writers), so what each subscriber sees is increasing too.
+Each subscription is of one account and gets that account's events and the market's (quotes), never
+another account's. The feed keeps one position per account with subscribers and reads each account's events
+after it: ids commit in increasing order within what one account sees (its own writes are serialized, and
+a market write excludes every account's, see store/postgres.py), but not across accounts, whose writes may
+run in parallel; so one position for all accounts could pass over an id that commits later.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import contextlib
 import logging
 import time
 
-from paperbroker.events.record import listen
-from paperbroker.store.base import DEFAULT_ACCOUNT, OwnedEvent, Store, StoredEvent
+from paperbroker.events.record import EVENT_KINDS, listen
+from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Store, StoredEvent
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ class EventFeed:
         self._queue_size = queue_size
         self._prune_interval = prune_interval
         self._subscribers: set[Subscription] = set()
-        self._last: int | None = None
+        self._last: dict[str, int] = {}
+        """Per account with subscribers: the newest id of it or the market the feed has read."""
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._woken: asyncio.Event | None = None
@@ -73,16 +76,17 @@ class EventFeed:
         with self.store.snapshot(account_id) as ledger:
             return ledger.events_after(after, self.batch)
 
-    def read_all_after(self, after: int) -> list[OwnedEvent]:
-        with self.store.snapshot() as ledger:
-            return ledger.all_events_after(after, self.batch)
-
     def bounds(self) -> tuple[int, int] | None:
         with self.store.snapshot() as ledger:
             return ledger.event_bounds()
 
+    def newest_seen(self, account_id: str = DEFAULT_ACCOUNT) -> int | None:
+        """The newest committed id of the account or the market: where its live events start."""
+        with self.store.snapshot(account_id) as ledger:
+            return ledger.newest_event(EVENT_KINDS)
+
     def prune(self) -> None:
-        with self.store.transaction() as ledger:
+        with self.store.transaction(MARKET) as ledger:
             ledger.prune_events(self.retention)
 
     # Subscribers
@@ -91,10 +95,9 @@ class EventFeed:
         """From now on, every event of the account or the market committed after the feed's position reaches
         the subscription."""
         self.start()
-        if self._last is None:
-            bounds = await asyncio.to_thread(self.bounds)
-            if self._last is None:
-                self._last = 0 if bounds is None else bounds[1]
+        if account_id not in self._last:
+            newest = await asyncio.to_thread(self.newest_seen, account_id)
+            self._last.setdefault(account_id, newest or 0)
         subscription = Subscription(self._queue_size, account_id)
         self._subscribers.add(subscription)
         return subscription
@@ -143,7 +146,7 @@ class EventFeed:
                 if self._subscribers:
                     await self._poll()
                 else:
-                    self._last = None  # the next subscriber starts from the outbox's end
+                    self._last.clear()  # the next subscriber starts from the outbox's end
                 if time.monotonic() >= next_prune:
                     next_prune = time.monotonic() + self._prune_interval
                     await asyncio.to_thread(self.prune)
@@ -154,22 +157,26 @@ class EventFeed:
                     await self._woken.wait()
 
     async def _poll(self) -> None:
-        while self._last is not None:
-            rows = await asyncio.to_thread(self.read_all_after, self._last)
-            for row in rows:
-                self._fan_out(row)
-            if rows:
-                self._last = rows[-1][0]
-            if len(rows) < self.batch:
-                return
+        """One read per account with subscribers (accounts whose last subscriber left are forgotten)."""
+        listening = {subscription.account_id for subscription in self._subscribers}
+        for account_id in [account for account in self._last if account not in listening]:
+            del self._last[account_id]
+        for account_id in listening:
+            while account_id in self._last:
+                rows = await asyncio.to_thread(self.read_after, self._last[account_id], account_id)
+                for row in rows:
+                    self._fan_out(account_id, row)
+                if rows and account_id in self._last:
+                    self._last[account_id] = rows[-1][0]
+                if len(rows) < self.batch:
+                    break
 
-    def _fan_out(self, row: OwnedEvent) -> None:
-        event_id, kind, data, owner = row
+    def _fan_out(self, account_id: str, row: StoredEvent) -> None:
         for subscription in list(self._subscribers):
-            if owner is not None and owner != subscription.account_id:
+            if subscription.account_id != account_id:
                 continue
             try:
-                subscription.queue.put_nowait((event_id, kind, data))
+                subscription.queue.put_nowait(row)
             except asyncio.QueueFull:
                 subscription.lagging = True
                 self._subscribers.discard(subscription)

@@ -77,10 +77,13 @@ class EventStream(StreamingResponse):
         )  # first, so nothing committed from here on is missed
         try:
             # Where live events start, read before `: connected`: a change the client makes once it sees
-            # that line has a higher id, so it is sent, however long this read took.
+            # that line has a higher id, so it is sent, however long this read took. It is the newest id
+            # of this account or the market, not of the outbox: another account's write may have taken a
+            # higher id than one of this account's that commits after it (events/feed.py).
             bounds = await asyncio.to_thread(feed.bounds)
+            seen = await asyncio.to_thread(feed.newest_seen, self._account_id)
             yield b": connected\n\n"
-            newest = 0 if bounds is None else bounds[1]
+            newest = seen if seen is not None else 0 if bounds is None else bounds[0] - 1
             sent = newest
             if last_event_id is not None:
                 last = int(last_event_id) if last_event_id.isdigit() else -1

@@ -1,13 +1,17 @@
 """The store for scaling out: PostgreSQL, shared by every worker process on every machine.
 
-Concurrency: every transaction first takes a transaction-level advisory lock of its schema, so transactions
-run one at a time across all processes, exactly as SQLite's `BEGIN IMMEDIATE` makes them. The broker reads a
+Concurrency: every transaction first takes transaction-level advisory locks, so the transactions of one
+account run one at a time across all processes while different accounts' run in parallel. An account's
+transaction takes the schema's market lock shared, then its account's lock exclusively; a market
+transaction (a quote, which may fill any account's orders; expiry; pruning) takes the market lock
+exclusively, so it runs alone, as SQLite's `BEGIN IMMEDIATE` makes every transaction run. The broker reads a
 position or the account and writes it back in the same transaction (and may create a position row that did
-not exist), so row locks alone would not prevent lost updates; one lock taken before the first read does,
-needs no retry loop and cannot deadlock. Under READ COMMITTED every statement after the lock sees whatever
-the previous holder committed. The same lock makes the `events` outbox's ids commit in increasing order
-(a sequence alone would not: a transaction holding id 7 may commit after one holding id 8), so a reader
-that has seen id N never sees a smaller id appear later.
+not exist), so row locks alone would not prevent lost updates; locks taken before the first read do, need
+no retry loop and cannot deadlock (always market, then account). Under READ COMMITTED every statement after
+the locks sees whatever the previous holder committed. The locks also make the `events` outbox's ids commit
+in increasing order among what one account sees, its own and the market's (a sequence alone would not: a
+transaction holding id 7 may commit after one holding id 8): a reader of one account that has seen id N
+never sees a smaller id of it appear later. Across accounts that does not hold; the feed reads per account.
 
 Amounts are TEXT columns (exact decimals, see store.sql); the one-row `schema_version` table records what
 the tables hold, so a schema the float version wrote is refused at start instead of misread.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
 import zlib
 from collections.abc import Iterator, Sequence
@@ -39,7 +44,7 @@ from paperbroker.store.sql import (
 )
 
 # Advisory locks are per database; the first key says what is locked, the second which schema.
-_TRANSACTION_LOCK = 0x70627478  # "pbtx"
+_TRANSACTION_LOCK = 0x70627478  # "pbtx": the market lock (accounts' transactions take it shared)
 _TICKER_LOCK = 0x7062746B  # "pbtk"
 _SCHEMA_INIT_LOCK = 0x70626931  # "pbi1"
 
@@ -174,6 +179,14 @@ _WAITING_OF_ACCOUNT = _waiting(f"{_BRANCH} AND account_id = %(account)s")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+def _account_key(schema: str, account_id: str) -> int:
+    """The account's lock: a signed 64-bit key (pg_advisory_lock(bigint), a space apart from the two-integer
+    keys). Two accounts whose keys collide merely take turns."""
+    return int.from_bytes(
+        hashlib.blake2b(f"{schema}/{account_id}".encode(), digest_size=8).digest(), signed=True
+    )
+
+
 def _schema_key(schema: str) -> int:
     """The schema's crc32 as the signed 32-bit integer that pg_advisory_lock(int, int) takes."""
     value = zlib.crc32(schema.encode())
@@ -280,9 +293,18 @@ class PostgresStore:
 
     @contextmanager
     def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
-        """Every account's transactions take the one lock of the schema (see the module's docstring)."""
+        """An account's transaction excludes only that account's; the market's excludes all (see the module's
+        docstring). A ledger bound to an account must not write another's: it does not hold that lock."""
         with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, self.lock_key))
+            if account_id is None:
+                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, self.lock_key))
+            else:
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock_shared(%s, %s)", (_TRANSACTION_LOCK, self.lock_key)
+                )
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s)", (_account_key(self.schema_name, account_id),)
+                )
             yield PostgresLedger(conn, account_id)
 
     @contextmanager
