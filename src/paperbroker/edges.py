@@ -128,25 +128,38 @@ class AllowHeader:
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 MAX_PATH_LENGTH = 2_048
 """Characters of a path (decoded, without the query); the longest route with its parameters is far shorter."""
+MAX_SEGMENT_BYTES = 255
+"""Bytes of one path segment: no route's is longer, and no file system takes a longer file name."""
+
+
+def _path_refusal(path: str) -> str | None:
+    """Why no route can take `path`, or None."""
+    if len(path) > MAX_PATH_LENGTH:
+        return f"The path is longer than {MAX_PATH_LENGTH} characters."
+    # A UTF-8 character is at most 4 bytes: only a path over a quarter of the limit can hold a long segment.
+    if len(path) > MAX_SEGMENT_BYTES // 4 and any(
+        len(segment.encode()) > MAX_SEGMENT_BYTES for segment in path.split("/")
+    ):
+        return f"A segment of the path is longer than {MAX_SEGMENT_BYTES} bytes."
+    if _CONTROL_CHARACTER.search(path):
+        return "The path contains control characters."
+    return None
 
 
 class ControlCharacterGuard:
     """A path no route can take is a 400 before routing: one with control characters (an encoded newline,
-    say) rather than a router 404, and one over MAX_PATH_LENGTH, which could reach the web page's file
-    lookup and fail there with "file name too long" (a 500)."""
+    say) rather than a router 404, and one longer than MAX_PATH_LENGTH or with a segment longer than
+    MAX_SEGMENT_BYTES, which would reach the web page's file lookup and fail there ("file name too long",
+    a 500)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            path = scope["path"]
-            if len(path) > MAX_PATH_LENGTH:
-                detail = f"The path is longer than {MAX_PATH_LENGTH} characters."
-                await send_problem(send, HTTPStatus.BAD_REQUEST, detail)
-                return
-            if _CONTROL_CHARACTER.search(path):
-                await send_problem(send, HTTPStatus.BAD_REQUEST, "The path contains control characters.")
+            refusal = _path_refusal(scope["path"])
+            if refusal is not None:
+                await send_problem(send, HTTPStatus.BAD_REQUEST, refusal)
                 return
         await self.app(scope, receive, send)
 

@@ -7,7 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
-from paperbroker.edges import MAX_PATH_LENGTH
+from paperbroker.edges import MAX_PATH_LENGTH, MAX_SEGMENT_BYTES
 from tests.keys import AUTH, local_settings
 
 
@@ -57,7 +57,20 @@ def test_a_path_longer_than_the_limit_is_a_400_problem_wherever_it_points(client
         assert response.json()["detail"] == f"The path is longer than {MAX_PATH_LENGTH} characters."
 
 
-def test_a_path_at_the_limit_is_routed_and_its_parameter_checked(client: TestClient) -> None:
-    response = client.get("/broker/orders/" + "1" * (MAX_PATH_LENGTH - len("/api/v1/broker/orders/")))
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith("path parameter 'orderId'")
+def test_paths_within_the_limits_are_routed(client: TestClient) -> None:
+    segment = client.get("/broker/orders/" + "1" * MAX_SEGMENT_BYTES)
+    assert segment.status_code == 400
+    assert segment.json()["detail"].startswith("path parameter 'orderId'")
+    long_path = "x/" * ((MAX_PATH_LENGTH - len("/api/v1/broker/")) // 2)
+    assert client.get("/broker/" + long_path).status_code == 404
+
+
+@pytest.mark.parametrize("segment", ["a" * (MAX_SEGMENT_BYTES + 1), "é" * (MAX_SEGMENT_BYTES // 2 + 1)])
+def test_a_path_segment_longer_than_a_file_name_can_be_is_a_400_problem(
+    client: TestClient, segment: str
+) -> None:
+    for path in ["/../../" + segment, "/../../assets/" + segment]:
+        response = client.get(path)
+        assert response.status_code == 400
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == f"A segment of the path is longer than {MAX_SEGMENT_BYTES} bytes."
