@@ -108,3 +108,11 @@ def test_the_stub_sends_a_person_to_the_api_documentation() -> None:
         response = client.get("/", follow_redirects=False)
         assert response.status_code == 307
         assert response.headers["location"] == "/api/v1/ui/"
+
+
+def test_a_path_the_file_system_refuses_goes_to_the_api_not_a_500(built: Path) -> None:
+    """A segment longer than a file name may be (255 bytes) makes the page's file lookup raise OSError."""
+    path = "/" + "x" * 300
+    response = client_for(built).get(path)
+    assert response.status_code == 404
+    assert response.json() == {"api": path}

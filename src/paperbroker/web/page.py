@@ -36,7 +36,11 @@ class WebPage:
         self.files = StaticFiles(directory=directory, check_dir=False)
 
     def _is_page_file(self, path: str) -> bool:
-        _, found = self.files.lookup_path(path.lstrip("/"))
+        """A file of the page; a path the file system refuses (too long, bad bytes) is none of them."""
+        try:
+            _, found = self.files.lookup_path(path.lstrip("/"))
+        except (OSError, ValueError):
+            return False
         return found is not None and stat.S_ISREG(found.st_mode)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
