@@ -5,7 +5,7 @@ seeded SQLite store. After a warm-up, rounds alternate the order of the apps so 
 load) hits all of them alike; each figure is the median over the rounds. Results go to a table on stdout
 and to build/bench/results.json; machine and versions to build/bench/meta.json. Then tools/bench/stream.py
 times fills to event-stream subscribers (its rows join results.json) and tools/bench/ticks.py times the
-engine without HTTP; `--only requests|stream|ticks` runs one part.
+engine without HTTP; `--only PART` runs one part (`--help` lists them).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
@@ -55,7 +56,20 @@ OPERATIONS = {
     "getOrders1000": (1000, "get"),
     "getOrders1000If": (1000, "if-none-match"),
 }
-PARTS = ("requests", "stream", "ticks")
+
+
+@dataclass(frozen=True)
+class Part:
+    module: Any
+    title: str
+
+
+MEASURED_PARTS: dict[str, Part] = {
+    "stream": Part(stream, "fill to subscriber over streamEvents, one worker (tools/bench/stream.py)"),
+}
+"""Parts after wrk's: each a module with `measure(root, out) -> rows` (results.json's format) and
+`table(rows) -> str`; `--only NAME` runs one."""
+PARTS = ("requests", *MEASURED_PARTS, "ticks")
 VERSIONS = ("connexion", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic",
             "jsonschema", "jsonschema-rs", "orjson")  # fmt: skip
 
@@ -274,7 +288,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         choices=PARTS,
-        help="run one part: requests (wrk), stream (fill-to-subscriber latency) or ticks (no HTTP)",
+        help="run one part: requests (wrk), one of the measured parts, or ticks (no HTTP)",
     )
     args = parser.parse_args()
     parts = [args.only] if args.only else [part for part in PARTS if part != "ticks" or args.ticks]
@@ -293,12 +307,13 @@ def main() -> int:
         meta.update(
             seconds=args.seconds, warmup=args.warmup, rounds=args.rounds, connections=args.connections
         )
-    if "stream" in parts:
-        print("\nfill to subscriber over streamEvents, one worker (tools/bench/stream.py):", flush=True)
-        measured = stream.measure(ROOT, OUT)
-        print()
-        print(stream.table(measured))
-        results += measured
+    for name, part in MEASURED_PARTS.items():
+        if name in parts:
+            print(f"\n{part.title}:", flush=True)
+            measured = part.module.measure(ROOT, OUT)
+            print()
+            print(part.module.table(measured))
+            results += measured
     meta.update(parts=parts, elapsed_s=round(time.monotonic() - started, 1))
     if results:
         (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
