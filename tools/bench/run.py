@@ -66,6 +66,7 @@ class Part:
 
 MEASURED_PARTS: dict[str, Part] = {
     "stream": Part(stream, "fill to subscriber over streamEvents, one worker (tools/bench/stream.py)"),
+    "mocks": Part(importlib.import_module("tools.bench.mocks"), "mocks vs Prism (tools/bench/mocks.py)"),
 }
 """Parts after wrk's: each a module with `measure(root, out) -> rows` (results.json's format) and
 `table(rows) -> str`; `--only NAME` runs one."""
