@@ -53,10 +53,13 @@ from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
 from paperbroker.engine.preview import Preview, order_key, preview
 from paperbroker.events.record import RecordingLedger, recording
-from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Ledger, Store
+from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, HistoryPosition, Ledger, Store
 
 Clock = Callable[[], int]
 PENDING = (OrderStatus.Working, OrderStatus.Inactive)
+PENDING_STATUSES = (OrderStatus.Inactive, OrderStatus.Placing, OrderStatus.Working)
+RECENT_FINAL = 100
+"""How many of the most recently finalized orders getOrders lists beside the pending ones."""
 
 
 def wall_clock_ms() -> int:
@@ -264,9 +267,37 @@ class Broker:
         with self._reading() as ledger:
             return ledger.list_orders(statuses, symbol)
 
+    def current_orders(
+        self, statuses: Sequence[OrderStatus] | None = None, symbol: str | None = None
+    ) -> list[Order]:
+        """What a terminal polls (getOrders), oldest first: the pending orders and the RECENT_FINAL most
+        recently finalized ones, narrowed to `statuses` and `symbol` when given.
+
+        The window is a count, not a time span: the answer changes only when an order does, so the ETag
+        (which moves with order events) stays true; a time window would drop orders as the clock runs, with
+        no event to say so. The filters narrow the same window, so a filtered list is the unfiltered one
+        filtered: what TradingView's orders() shows (working orders and this session's fills and cancels).
+        """
+        with self._reading() as ledger:
+            if statuses is not None and set(statuses) <= set(PENDING_STATUSES):
+                return ledger.list_orders(statuses, symbol)
+            listed = ledger.current_orders(RECENT_FINAL)
+        return [
+            order
+            for order in listed
+            if (statuses is None or order.status in statuses) and (symbol is None or order.symbol == symbol)
+        ]
+
     def orders_history(self, limit: int) -> list[Order]:
         with self._reading() as ledger:
             return ledger.final_orders(limit)
+
+    def history_page(
+        self, limit: int, after: HistoryPosition | None = None
+    ) -> tuple[list[Order], HistoryPosition | None]:
+        """A page of final orders, the most recently changed first, and where the next page begins."""
+        with self._reading() as ledger:
+            return ledger.final_orders_page(limit, after)
 
     # Positions ----------------------------------------------------------------------------------------
 

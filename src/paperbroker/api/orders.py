@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import connexion
 from starlette.responses import Response
 
+from paperbroker.api import pages
 from paperbroker.api.conditional import ORDERS, conditional_read
 from paperbroker.broker import Broker
 from paperbroker.engine.model import (
@@ -26,7 +28,8 @@ from paperbroker.engine.model import (
     StopType,
 )
 from paperbroker.engine.numbers import to_decimal
-from paperbroker.serialize import JsonResponse, order_json, preview_json, respond
+from paperbroker.serialize import Json, JsonResponse, order_json, preview_json, respond
+from paperbroker.store.base import HistoryPosition
 
 IDENTITY_FIELDS = {"id": str, "symbol": str, "type": OrderType, "side": Side}
 
@@ -123,13 +126,28 @@ async def get_order(broker: Broker, order_id: str) -> JsonResponse | Response:
 async def get_orders(
     broker: Broker, status: list[int] | None = None, symbol: str | None = None
 ) -> JsonResponse | Response:
+    """The pending orders and the recent final ones (Broker.current_orders): what a terminal polls."""
     statuses = None if status is None else [OrderStatus(value) for value in status]
     return conditional_read(
-        broker, ORDERS, lambda: [order_json(order) for order in broker.list_orders(statuses, symbol)]
+        broker, ORDERS, lambda: [order_json(order) for order in broker.current_orders(statuses, symbol)]
     )
 
 
-async def get_orders_history(broker: Broker, limit: int = 100) -> JsonResponse | Response:
-    return conditional_read(
-        broker, ORDERS, lambda: [order_json(order) for order in broker.orders_history(limit)]
-    )
+async def get_orders_history(
+    broker: Broker, limit: int = 100, cursor: str | None = None
+) -> JsonResponse | Response:
+    """One page of final orders; the next one, when there is one, is announced in a Link header."""
+    after = None if cursor is None else pages.decode(broker.account_id, cursor)
+    following: list[HistoryPosition] = []
+
+    def read() -> list[Json]:
+        orders, next_position = broker.history_page(limit, after)
+        following.extend(() if next_position is None else (next_position,))
+        return [order_json(order) for order in orders]
+
+    answer = conditional_read(broker, ORDERS, read)
+    if isinstance(answer, Response) or not following:
+        return answer
+    body, status_code, headers = answer
+    link = pages.next_link(connexion.context.scope, pages.encode(broker.account_id, following[0]))
+    return body, status_code, {**headers, "Link": link}

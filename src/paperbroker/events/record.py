@@ -32,7 +32,15 @@ from paperbroker.serialize import (
     position_update_json,
     quote_json,
 )
-from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Ledger, OwnedEvent, Store, StoredEvent
+from paperbroker.store.base import (
+    DEFAULT_ACCOUNT,
+    MARKET,
+    HistoryPosition,
+    Ledger,
+    OwnedEvent,
+    Store,
+    StoredEvent,
+)
 
 EVENT_KINDS = ("order", "execution", "position", "account", "pl", "quote", "resync")
 """What the outbox holds; the stream adds nothing but its own `resync` for a client it cannot resume."""
@@ -191,6 +199,14 @@ class RecordingLedger:
 
     def final_orders(self, limit: int) -> list[Order]:
         return self._inner.final_orders(limit)
+
+    def current_orders(self, recent: int) -> list[Order]:
+        return self._inner.current_orders(recent)
+
+    def final_orders_page(
+        self, limit: int, after: HistoryPosition | None = None
+    ) -> tuple[list[Order], HistoryPosition | None]:
+        return self._inner.final_orders_page(limit, after)
 
     def orders_expiring(self, now: int) -> list[Order]:
         return self._inner.orders_expiring(now)

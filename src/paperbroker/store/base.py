@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
@@ -37,6 +37,13 @@ class IncompatibleDatabase(RuntimeError):
 
     Raised when a store opens, with a message that names the database and what to do.
     """
+
+
+class HistoryPosition(NamedTuple):
+    """Where a page of history ended: the last order's (update_time, seq), its key in orders_final."""
+
+    update_time: int
+    seq: int
 
 
 class Ledger(Protocol):
@@ -75,6 +82,18 @@ class Ledger(Protocol):
 
     def final_orders(self, limit: int) -> list[Order]:
         """Filled, Canceled and Rejected orders, the most recently changed first, at most `limit`."""
+        ...
+
+    def current_orders(self, recent: int) -> list[Order]:
+        """The pending orders (Inactive, Placing, Working) and the `recent` most recently finalized ones,
+        oldest first; the cost follows those, not the account's history."""
+        ...
+
+    def final_orders_page(
+        self, limit: int, after: HistoryPosition | None = None
+    ) -> tuple[list[Order], HistoryPosition | None]:
+        """At most `limit` final orders, the most recently changed first, from just after `after`; and
+        where the next page begins, or None when this one is the last."""
         ...
 
     def orders_expiring(self, now: int) -> list[Order]:

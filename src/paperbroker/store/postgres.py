@@ -89,6 +89,7 @@ CREATE INDEX IF NOT EXISTS orders_expiring ON orders (expires_at) WHERE status =
 CREATE INDEX IF NOT EXISTS orders_trailing ON orders (symbol, seq) WHERE status = 6 AND stop_type = 1;
 CREATE INDEX IF NOT EXISTS orders_final
     ON orders (account_id, update_time, seq) WHERE status IN (1, 2, 5);
+CREATE INDEX IF NOT EXISTS orders_pending ON orders (account_id, seq) WHERE status IN (3, 4, 6);
 CREATE TABLE IF NOT EXISTS previews (
     confirm_id TEXT PRIMARY KEY,
     account_id TEXT NOT NULL,

@@ -29,7 +29,7 @@ from paperbroker.engine.model import (
     Side,
     StopType,
 )
-from paperbroker.store.base import IncompatibleDatabase, OwnedEvent, StoredEvent
+from paperbroker.store.base import HistoryPosition, IncompatibleDatabase, OwnedEvent, StoredEvent
 
 SCHEMA_VERSION = 4
 """What the stores' tables hold: 4 holds many accounts (`account_id` on every trading table and on events);
@@ -64,6 +64,34 @@ ORDER_COLUMNS = (
 _ORDER_COLUMN_COUNT = ORDER_COLUMNS.count(",") + 1
 FINAL = "(1, 2, 5)"
 """Canceled, Filled, Rejected: OrderStatus values of final orders, for SQL."""
+PENDING = "(3, 4, 6)"
+"""Inactive, Placing, Working: the orders that may still change, for SQL (the partial index orders_pending).
+A query of pending statuses repeats this term word for word: SQLite uses a partial index only when the
+query's WHERE holds the index's condition as written."""
+_PENDING_STATUSES = frozenset({OrderStatus.Inactive, OrderStatus.Placing, OrderStatus.Working})
+
+CURRENT_ORDERS = f"""SELECT {ORDER_COLUMNS} FROM (
+    SELECT seq, {ORDER_COLUMNS} FROM orders WHERE account_id = ? AND status IN {PENDING}
+    UNION ALL
+    SELECT * FROM (
+        SELECT seq, {ORDER_COLUMNS} FROM orders WHERE account_id = ? AND status IN {FINAL}
+         ORDER BY update_time DESC, seq DESC LIMIT ?) AS recent
+) AS polled ORDER BY seq"""
+"""What a terminal polls (getOrders): the pending orders (orders_pending) and the `recent` newest final ones
+(orders_final, read newest first and stopped at the limit): two index ranges leading with account_id, so
+its cost follows the working orders and the window, never the account's whole history."""
+
+FINAL_PAGE = (
+    f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE account_id = ? AND status IN {FINAL}"
+    " ORDER BY update_time DESC, seq DESC LIMIT ?"
+)
+FINAL_PAGE_AFTER = (
+    f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE account_id = ? AND status IN {FINAL}"
+    " AND (update_time, seq) < (?, ?) ORDER BY update_time DESC, seq DESC LIMIT ?"
+)
+"""A page of history after a position (keyset pagination on orders_final): one range of the index from the
+position on, whatever page it is. A final order never changes again, so its position is fixed: a walk
+sees each one once, and orders finalized during the walk sort before its position, never into it."""
 
 
 def check_schema_version(database: str, version: int | None, has_tables: bool) -> None:
@@ -237,6 +265,10 @@ class SQLLedger:
     ) -> list[Order]:
         conditions = ["account_id = ?"]
         params: list[Any] = [self._account]
+        if statuses is not None and _PENDING_STATUSES.issuperset(statuses):
+            conditions.append(
+                f"status IN {PENDING}"
+            )  # the partial index orders_pending, not the account's all
         if statuses is not None:
             conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
             params += [int(status) for status in statuses]
@@ -255,6 +287,22 @@ class SQLLedger:
             " ORDER BY update_time DESC, seq DESC LIMIT ?"
         )
         return [order_from(row) for row in self._execute(query, (self._account, limit)).fetchall()]
+
+    def current_orders(self, recent: int) -> list[Order]:
+        rows = self._execute(CURRENT_ORDERS, (self._account, self._account, recent)).fetchall()
+        return [order_from(row) for row in rows]
+
+    def final_orders_page(
+        self, limit: int, after: HistoryPosition | None = None
+    ) -> tuple[list[Order], HistoryPosition | None]:
+        if after is None:
+            rows = self._execute(FINAL_PAGE, (self._account, limit + 1)).fetchall()
+        else:
+            rows = self._execute(FINAL_PAGE_AFTER, (self._account, *after, limit + 1)).fetchall()
+        page = [order_from(tuple(row[1:])) for row in rows[:limit]]
+        if len(rows) <= limit:
+            return page, None
+        return page, HistoryPosition(page[-1].update_time, int(rows[limit - 1][0]))
 
     def orders_expiring(self, now: int) -> list[Order]:
         condition, params = self._of_account()
