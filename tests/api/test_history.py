@@ -1,4 +1,4 @@
-"""What a terminal polls stays bounded: getOrders lists the pending orders and the 100 most recently finalized;
+"""What a terminal polls stays bounded: getOrders lists the pending orders and the 100 newest final ones;
 getOrdersHistory pages with a cursor announced in a Link header (RFC 8288), one ETag per page."""
 
 from __future__ import annotations
