@@ -1,14 +1,26 @@
 """Queries answered from their indexes: a quote reads only the orders it may fill; a conditional read finds
-the newest event of a kind without a scan."""
+the newest event of a kind without a scan; what a terminal polls (getOrders, getOrdersHistory's pages) reads
+index ranges that lead with account_id, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from paperbroker.store.sql import NEWEST_EVENT, NEWEST_MARKET_EVENT
+from paperbroker.engine.model import OrderStatus
+from paperbroker.store.postgres import PostgresStore
+from paperbroker.store.sql import (
+    CURRENT_ORDERS,
+    FINAL_PAGE,
+    FINAL_PAGE_AFTER,
+    NEWEST_EVENT,
+    NEWEST_MARKET_EVENT,
+)
 from paperbroker.store.sqlite import _WAITING, _WAITING_OF_ACCOUNT, SQLiteStore
+from tests.store.pg import fresh_schema
 
 
 @pytest.mark.parametrize("query", [_WAITING, _WAITING_OF_ACCOUNT], ids=["every account", "one account"])
@@ -38,3 +50,76 @@ def test_the_newest_event_of_a_kind_is_one_index_search_per_account_on_sqlite(tm
         details
     )
     store.close()
+
+
+POLLED = {
+    "current orders": (CURRENT_ORDERS, ("paper", "paper", 100)),
+    "history, first page": (FINAL_PAGE, ("paper", 101)),
+    "history, a later page": (FINAL_PAGE_AFTER, ("paper", 1_764_072_000_000, 42, 101)),
+}
+"""What a terminal polls, with parameters: each read must search index ranges that lead with account_id."""
+
+
+def pending_listing(store: SQLiteStore) -> str:
+    """The SQL a pending-status listing (getOrders?status=6, cancelOrders) runs, as SQLite received it."""
+    sent: list[str] = []
+    store._conn.set_trace_callback(sent.append)
+    with store.snapshot() as ledger:
+        ledger.list_orders([OrderStatus.Working], "AAPL")
+    store._conn.set_trace_callback(None)
+    return next(statement for statement in sent if statement.startswith("SELECT"))
+
+
+@pytest.mark.parametrize("name", POLLED)
+def test_the_polled_order_reads_search_the_accounts_index_ranges_on_sqlite(tmp_path: Path, name: str) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    query, params = POLLED[name]
+    details = [row[-1] for row in store._conn.execute(f"EXPLAIN QUERY PLAN {query}", params).fetchall()]
+    searches = [d for d in details if d.startswith("SEARCH orders USING INDEX")]
+    expected = {"orders_final"} if name.startswith("history") else {"orders_pending", "orders_final"}
+    assert {d.split()[4] for d in searches} == expected, details
+    assert all("(account_id=?" in d for d in searches), details
+    assert not any(d.startswith("SCAN orders") for d in details), details
+    if name == "history, a later page":
+        assert searches == ["SEARCH orders USING INDEX orders_final (account_id=? AND update_time<?)"], (
+            details
+        )
+    store.close()
+
+
+def test_a_pending_status_listing_searches_orders_pending_on_sqlite(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    details = [row[-1] for row in store._conn.execute(f"EXPLAIN QUERY PLAN {pending_listing(store)}")]
+    assert details == ["SEARCH orders USING INDEX orders_pending (account_id=?)"], details
+    store.close()
+
+
+def plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node, *(n for child in node.get("Plans", []) for n in plan_nodes(child))]
+
+
+@pytest.mark.parametrize("name", POLLED)
+def test_the_polled_order_reads_search_the_accounts_index_ranges_on_postgres(pg_dsn: str, name: str) -> None:
+    """Over 20,000 orders of several accounts, most of them final: the planner must not choose a scan."""
+    with fresh_schema(pg_dsn) as schema:
+        store = PostgresStore(pg_dsn, schema=schema)
+        with store.connect() as conn:
+            conn.execute(
+                "INSERT INTO orders (account_id, id, symbol, type, side, qty, status, update_time,"
+                " filled_qty, triggered)"
+                " SELECT CASE WHEN n % 4 = 0 THEN 'paper' ELSE 'other' || n % 4 END, n::text,"
+                " 'AAPL', 1, 1, '1', CASE WHEN n % 50 = 0 THEN 6 ELSE 1 + n % 2 END,"
+                " 1764072000000 + n, '0', 0 FROM generate_series(1, 20000) AS n"
+            )
+            conn.execute("ANALYZE orders")
+            query, params = POLLED[name]
+            row = conn.execute(f"EXPLAIN (FORMAT JSON) {query.replace('?', '%s')}", params).fetchone()
+        store.close()
+    assert row is not None
+    plan = row[0] if isinstance(row[0], list) else json.loads(row[0])
+    nodes = plan_nodes(plan[0]["Plan"])
+    searches = [n for n in nodes if "Index Name" in n]
+    expected = {"orders_final"} if name.startswith("history") else {"orders_pending", "orders_final"}
+    assert {n["Index Name"] for n in searches} == expected, nodes
+    assert all("account_id" in n.get("Index Cond", "") for n in searches), searches
+    assert not any(n["Node Type"] == "Seq Scan" for n in nodes), nodes
