@@ -66,6 +66,7 @@ class Part:
 
 MEASURED_PARTS: dict[str, Part] = {
     "stream": Part(stream, "fill to subscriber over streamEvents, one worker (tools/bench/stream.py)"),
+    "postgres": Part(importlib.import_module("tools.bench.postgres"), "placeOrder, SQLite vs PostgreSQL"),
     "history": Part(importlib.import_module("tools.bench.history"), "polls, 1k vs 1M orders (history.py)"),
     "mocks": Part(importlib.import_module("tools.bench.mocks"), "mocks vs Prism (tools/bench/mocks.py)"),
 }

@@ -177,6 +177,40 @@ _BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol 
 _WAITING = _waiting(_BRANCH)
 _WAITING_OF_ACCOUNT = _waiting(f"{_BRANCH} AND account_id = %(account)s")
 
+_LOCK_MARKET = "SELECT pg_advisory_xact_lock(%s, %s)"
+_LOCK_ACCOUNT = """
+WITH market AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s, %s))
+SELECT pg_advisory_xact_lock(%s) FROM market
+"""
+"""The market lock shared, then the account's: one statement, in that order (the account's lock is taken
+as the outer query reads the materialized CTE's row, so after it), the order that keeps them deadlock-free."""
+_BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
+@contextmanager
+def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[None]:
+    """One transaction in pipeline mode: statements whose results nobody reads yet (BEGIN, the locks, the
+    writes, COMMIT) are queued, and sent with the next read that needs its rows, or at the end, so a
+    transaction costs a round trip per read it waits for, plus one for its writes and COMMIT.
+
+    Not `conn.transaction()`: psycopg syncs the pipeline at its BEGIN and again at its COMMIT. A failed
+    statement fails the block at the next read or at the end (psycopg raises it there); on any failure the
+    transaction is rolled back before the connection goes back to the pool.
+    """
+    try:
+        with conn.pipeline():
+            conn.execute(begin)
+            yield
+            conn.execute("COMMIT")
+    except BaseException:
+        if conn.info.transaction_status in _OPEN:
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
+        raise
+
+
+_OPEN = (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INERROR)
+
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -295,24 +329,23 @@ class PostgresStore:
     @contextmanager
     def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """An account's transaction excludes only that account's; the market's excludes all (see the module's
-        docstring). A ledger bound to an account must not write another's: it does not hold that lock."""
-        with self._pool.connection() as conn, conn.transaction():
+        docstring). A ledger bound to an account must not write another's: it does not hold that lock.
+
+        Pipelined (see `_pipelined`): BEGIN and the locks are one round trip, which the ledger waits for
+        before it is handed out, so whatever its user does next (the broker reads its clock) happens
+        while the locks are held."""
+        with self._pool.connection() as conn, _pipelined(conn, "BEGIN"):
             if account_id is None:
-                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_TRANSACTION_LOCK, self.lock_key))
+                conn.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key)).fetchone()
             else:
-                conn.execute(
-                    "SELECT pg_advisory_xact_lock_shared(%s, %s)", (_TRANSACTION_LOCK, self.lock_key)
-                )
-                conn.execute(
-                    "SELECT pg_advisory_xact_lock(%s)", (_account_key(self.schema_name, account_id),)
-                )
+                key = _account_key(self.schema_name, account_id)
+                conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
             yield PostgresLedger(conn, account_id)
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT):
             yield PostgresLedger(conn, account_id)
 
     def ticker_lock(self) -> SessionLock:

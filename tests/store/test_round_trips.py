@@ -1,0 +1,154 @@
+"""How often a PostgreSQL transaction waits for the server, counted in libpq's protocol trace (not timed):
+the store pipelines what it does not wait for, so a placeOrder is five round trips, not nine (BEGIN, two
+locks, three reads, two inserts and COMMIT each waited for), and a read is two, not four. Also what
+pipelining must not lose: the locks are held when the ledger is handed out, and a failure rolls back."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import pq
+
+from paperbroker.broker import Broker
+from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.store.postgres import _TRANSACTION_LOCK, PostgresStore, _account_key
+
+LIMIT_BUY = NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal("150.25"))
+ANSWER_NOW = ("Sync", "Flush", "Query")
+"""Frontend messages after which the client waits: the end of an extended-protocol batch (Sync), a pipeline's
+flush request, or a simple query."""
+
+
+def round_trips(trace: str) -> int:
+    """Requests for answers the client sent; a Sync and the Flush psycopg sends with it are one."""
+    sent = [line.split("\t")[2] for line in trace.splitlines() if line.startswith("F\t")]
+    count = 0
+    for previous, message in zip(["", *sent], sent, strict=False):
+        if message in ANSWER_NOW and not (message == "Flush" and previous == "Sync"):
+            count += 1
+    return count
+
+
+@pytest.fixture
+def store(pg_dsn: str, pg_schema: str) -> Iterator[PostgresStore]:
+    """One pooled connection: every transaction runs on the connection the trace watches."""
+    opened = PostgresStore(pg_dsn, schema=pg_schema, max_connections=1)
+    yield opened
+    opened.close()
+
+
+@contextmanager
+def traced(store: PostgresStore) -> Iterator[list[str]]:
+    """libpq's trace of the pooled connection while the block runs; the list holds it afterwards."""
+    found: list[str] = []
+    with tempfile.TemporaryFile("w+") as sink:
+        with store._pool.connection() as conn:
+            conn.pgconn.trace(sink.fileno())
+            conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            yield found
+        finally:
+            with store._pool.connection() as conn:
+                conn.pgconn.untrace()
+            sink.seek(0)
+            found.append(sink.read())
+
+
+def counted(store: PostgresStore, action: Any) -> int:
+    with traced(store) as trace:
+        action()
+    return round_trips(trace[0])
+
+
+def test_a_working_limit_order_is_five_round_trips(store: PostgresStore) -> None:
+    """BEGIN and the locks, then each read the broker waits for (expiring orders, the order id, the quote),
+    then the order, its event and COMMIT together."""
+    broker = Broker(store)
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
+    for _ in range(6):  # past psycopg's prepare threshold: the steady state a server reaches
+        broker.place_order(LIMIT_BUY)
+    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 5
+
+
+def test_reading_an_order_is_two_round_trips(store: PostgresStore) -> None:
+    """BEGIN with its isolation level and the read together, then COMMIT (no separate SET)."""
+    broker = Broker(store)
+    placed = broker.place_order(LIMIT_BUY)
+    assert counted(store, lambda: broker.get_order(placed.id)) == 2
+
+
+def test_the_trace_counts_each_wait_of_an_unpipelined_transaction(store: PostgresStore) -> None:
+    """The counter itself: three statements outside a pipeline are three round trips."""
+    with traced(store) as trace, store._pool.connection() as conn:
+        conn.execute("SELECT 1")
+        conn.execute("SELECT %s", (2,))
+        conn.execute("SELECT 3").fetchone()
+    assert round_trips(trace[0]) == 3
+
+
+def held_advisory_locks(dsn: str) -> set[tuple[str, int, int]]:
+    """(mode, classid, objid) of every granted advisory lock, seen from another session."""
+    with psycopg.connect(dsn, autocommit=True) as other:
+        rows = other.execute(
+            "SELECT mode, classid::bigint, objid::bigint FROM pg_locks"
+            " WHERE locktype = 'advisory' AND granted"
+        ).fetchall()
+    return {(str(mode), int(classid), int(objid)) for mode, classid, objid in rows}
+
+
+def _halves(key: int) -> tuple[int, int]:
+    """A bigint advisory key as pg_locks shows it: its high and low 32 bits, unsigned."""
+    unsigned = key % 2**64
+    return unsigned >> 32, unsigned & 0xFFFFFFFF
+
+
+def test_an_accounts_locks_are_held_when_its_ledger_is_handed_out(store: PostgresStore, pg_dsn: str) -> None:
+    """Before the first call on the ledger: the broker reads its clock there, and times must follow the
+    commit order of the account's transactions."""
+    with store.transaction("alice"):
+        held = held_advisory_locks(pg_dsn)
+    market = ("ShareLock", _TRANSACTION_LOCK, store.lock_key % 2**32)
+    account = ("ExclusiveLock", *_halves(_account_key(store.schema_name, "alice")))
+    assert market in held
+    assert account in held
+
+
+def test_the_markets_lock_is_held_exclusively_when_its_ledger_is_handed_out(
+    store: PostgresStore, pg_dsn: str
+) -> None:
+    with store.transaction(None):
+        held = held_advisory_locks(pg_dsn)
+    assert ("ExclusiveLock", _TRANSACTION_LOCK, store.lock_key % 2**32) in held
+
+
+def test_an_exception_in_the_block_rolls_back_the_queued_writes(store: PostgresStore) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as ledger:
+        ledger.add_event("order", '{"queued": true}')
+        raise RuntimeError("the broker refused")
+    with store.snapshot() as ledger:
+        assert ledger.events_after(0, 100) == []
+
+
+def test_a_failed_write_fails_the_transaction_and_leaves_the_connection_usable(store: PostgresStore) -> None:
+    """A queued statement's error surfaces at the end of the block; nothing of the block commits, and the
+    next transaction on the same pooled connection works."""
+    broker = Broker(store)
+    placed = broker.place_order(LIMIT_BUY)
+    with pytest.raises(psycopg.errors.UniqueViolation), store.transaction() as ledger:
+        ledger.add_event("order", '{"before": true}')
+        ledger.add_order(placed)  # the same id again
+    with store.snapshot() as ledger:
+        assert all("before" not in data for _, _, data in ledger.events_after(0, 100))
+    assert broker.place_order(LIMIT_BUY).id != placed.id
+
+
+def test_the_counter_sees_what_the_trace_writes() -> None:
+    """A guard against a libpq whose trace format changed: then every count above would read zero."""
+    trace = 'F\t10\tQuery\t "BEGIN"\nB\t5\tReadyForQuery\t T\nF\t4\tSync\nF\t4\tFlush\nF\t4\tFlush\n'
+    assert round_trips(trace) == 3
