@@ -24,6 +24,8 @@ from starlette.testclient import TestClient
 
 from paperbroker.contract import spec_path
 from paperbroker.mock import create_example_app
+from paperbroker.settings import Settings
+from tests.keys import AUTH
 
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 SPEC: dict[str, Any] = yaml.safe_load(spec_path().read_text())
@@ -40,7 +42,7 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE])
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_answer_conforms_to_the_spec(case: Any) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS, headers=AUTH)
 
 
 def _first_documented_answer(operation: dict[str, Any]) -> tuple[int, Any]:
@@ -58,6 +60,7 @@ REQUESTS: dict[str, tuple[str, str, Any]] = {
     "getPositions": ("GET", "/broker/positions", None),
     "getExecutions": ("GET", "/broker/executions/ZZZ", None),
     "getAccountInfo": ("GET", "/broker/account", None),
+    "getAccounts": ("GET", "/broker/accounts", None),
     "getQuotes": ("GET", "/market/quotes?symbols=ZZZ", None),
     "getBars": ("GET", "/market/bars/ZZZ?resolution=5&limit=10", None),
     "setQuote": ("PUT", "/sim/quotes/ZZZ", {"bid": 1, "ask": 2}),
@@ -87,12 +90,20 @@ def test_every_operation_of_the_spec_is_exercised_here() -> None:
     assert sorted(REQUESTS) == sorted(operation_id for operation_id, _ in _operations())
 
 
+@pytest.mark.parametrize("fastpath", [True, False], ids=["fastpath", "stock-connexion"])
 @pytest.mark.parametrize(("operation_id", "operation"), _operations(), ids=[i for i, _ in _operations()])
-def test_answers_the_spec_example_whatever_was_asked(operation_id: str, operation: dict[str, Any]) -> None:
+def test_answers_the_spec_example_whatever_was_asked(
+    operation_id: str, operation: dict[str, Any], fastpath: bool
+) -> None:
     method, path, body = REQUESTS[operation_id]
     status, example = _first_documented_answer(operation)
-    with TestClient(create_example_app()) as client:
-        response = client.request(method, f"/api/v1{path}", json=body)
+    with TestClient(create_example_app(Settings(fastpath=fastpath)), headers=AUTH) as client:
+        for _ in range(2):  # the first answer and the one kept from it
+            response = client.request(method, f"/api/v1{path}", json=body)
+            _assert_is_the_example(response, operation_id, status, example)
+
+
+def _assert_is_the_example(response: Any, operation_id: str, status: int, example: Any) -> None:
     assert response.status_code == status
     if operation_id == "streamEvents":  # the example stream: one event, then the end
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -102,10 +113,19 @@ def test_answers_the_spec_example_whatever_was_asked(operation_id: str, operatio
     assert response.json() == example
 
 
-def test_still_rejects_requests_that_break_the_contract() -> None:
-    with TestClient(create_example_app()) as client:
+@pytest.mark.parametrize("fastpath", [True, False], ids=["fastpath", "stock-connexion"])
+def test_still_rejects_requests_that_break_the_contract(fastpath: bool) -> None:
+    with TestClient(create_example_app(Settings(fastpath=fastpath)), headers=AUTH) as client:
         limit_without_price = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1}
         response = client.post("/api/v1/broker/orders", json=limit_without_price)
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert "limitPrice" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("fastpath", [True, False], ids=["fastpath", "stock-connexion"])
+def test_still_refuses_a_request_without_a_key(fastpath: bool) -> None:
+    with TestClient(create_example_app(Settings(fastpath=fastpath))) as client:
+        response = client.get("/api/v1/broker/orders")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
