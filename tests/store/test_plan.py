@@ -123,3 +123,19 @@ def test_the_polled_order_reads_search_the_accounts_index_ranges_on_postgres(pg_
     assert {n["Index Name"] for n in searches} == expected, nodes
     assert all("account_id" in n.get("Index Cond", "") for n in searches), searches
     assert not any(n["Node Type"] == "Seq Scan" for n in nodes), nodes
+
+
+def test_an_accounts_due_orders_search_their_own_index_on_sqlite(tmp_path: Path) -> None:
+    """Every request of an account looks for its due orders: a search of orders_by_account (its whole
+    history) would make each request slower with every order the account ever placed."""
+    store = SQLiteStore(tmp_path / "plan.db")
+    sent: list[str] = []
+    store._conn.set_trace_callback(sent.append)
+    with store.snapshot() as ledger:
+        ledger.orders_expiring(1_764_072_000_000)
+    store._conn.set_trace_callback(None)
+    query = next(statement for statement in sent if statement.startswith("SELECT"))
+    details = [row[-1] for row in store._conn.execute(f"EXPLAIN QUERY PLAN {query}")]
+    searched = "SEARCH orders USING INDEX orders_expiring_by_account"
+    assert details[0] == f"{searched} (account_id=? AND expires_at>? AND expires_at<?)", details
+    store.close()
