@@ -189,9 +189,11 @@ _BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 @contextmanager
 def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[None]:
-    """One transaction in pipeline mode: statements whose results nobody reads yet (BEGIN, the locks, the
-    writes, COMMIT) are queued, and sent with the next read that needs its rows, or at the end, so a
-    transaction costs a round trip per read it waits for, plus one for its writes and COMMIT.
+    """One transaction in pipeline mode: statements go to the server without waiting for their results; the
+    client waits only when a read needs its rows (a flush request) and at the end (a sync), so a transaction
+    costs a round trip per read it waits for, plus one for its last writes and COMMIT, whatever the number
+    of writes (the orders, events, executions, positions and account rows it changes). Statements are
+    prepared after psycopg's `prepare_threshold` uses on each pooled connection, as outside a pipeline.
 
     Not `conn.transaction()`: psycopg syncs the pipeline at its BEGIN and again at its COMMIT. A failed
     statement fails the block at the next read or at the end (psycopg raises it there); on any failure the
