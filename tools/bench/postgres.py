@@ -81,7 +81,7 @@ def postgres_dsn() -> str | None:
         with psycopg.connect(dsn, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
     except psycopg.OperationalError as error:
-        reason = str(error).strip()
+        reason = " ".join(str(error).split())
         print(f"postgres part skipped: no PostgreSQL at {dsn} ({reason}); set PAPERBROKER_TEST_POSTGRES")
         return None
     return dsn
