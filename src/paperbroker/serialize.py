@@ -127,12 +127,10 @@ def execution_json(execution: Execution) -> Json:
 
 
 def account_json(summary: AccountSummary) -> Json:
+    """AccountMetainfo with the account's money (getAccountInfo)."""
     account = summary.account
     return {
-        "id": account.id,
-        "name": account.name,
-        "currency": account.currency,
-        "currencySign": CURRENCY_SIGNS.get(account.currency, account.currency),
+        **account_meta_json(summary),
         "balance": to_float(summary.balance),
         "equity": to_float(summary.equity),
         "realizedPnl": to_float(account.realized_pnl),

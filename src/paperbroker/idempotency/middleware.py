@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import time
 from collections.abc import Collection
+from http import HTTPStatus
 from typing import Any
 
 from starlette.responses import Response
@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperbroker.accounts.registry import AccountNotFound, Caller
 from paperbroker.api.problems import broker_error
+from paperbroker.edges import send_problem
 from paperbroker.engine.errors import BrokerError
 from paperbroker.idempotency.records import Claimed, InFlight, Mismatch, Records, Replay, Stored
 
@@ -63,14 +64,12 @@ class IdempotencyKeys:
             await _send_stored(outcome.response, send)
             return
         if isinstance(outcome, InFlight):
-            await _problem(
-                send, 409, "Conflict", f"A request with Idempotency-Key {key} is still running; retry later."
-            )
+            detail = f"A request with Idempotency-Key {key} is still running; retry later."
+            await send_problem(send, HTTPStatus.CONFLICT, detail)
             return
         if isinstance(outcome, Mismatch):
-            await _problem(
-                send, 422, "Unprocessable Entity", f"Idempotency-Key {key} was used for a different request."
-            )
+            detail = f"Idempotency-Key {key} was used for a different request."
+            await send_problem(send, HTTPStatus.UNPROCESSABLE_ENTITY, detail)
             return
         assert isinstance(outcome, Claimed)
         await self._run(scope, _replaying(body, receive), send, account, key)
@@ -181,10 +180,3 @@ def _broker_problem(error: BrokerError) -> Response:
 async def _send_stored(response: Stored, send: Send) -> None:
     await send({"type": "http.response.start", "status": response.status, "headers": response.headers})
     await send({"type": "http.response.body", "body": response.body})
-
-
-async def _problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
-    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
