@@ -179,16 +179,16 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_rss_stays_bounded_after_100000_orders_placed_and_listed(server: str) -> None:
-    """Bounds, from three runs on a loaded 2-core machine (Python 3.11.7; RSS after the warm-up 81.8-83.5
-    MiB, after 50,000 orders 104.9-107.6, after 100,000 110.6-117.9; about 130 s):
+    """Bounds, from four runs on a loaded 2-core machine (Python 3.11.7; RSS after the warm-up 81.6-81.8
+    MiB, after 50,000 orders 104.9-107.0, after 100,000 110.6-117.9; 122-132 s):
 
     - RSS at the end under 160 MiB: the highest end measured plus about a third, for other Python and
       library builds; keeping every Order (~670 bytes each, 64 MiB for 100,000) would exceed it.
-    - Growth from the warm-up under 48 MiB (measured 28.8-34.4): the bounded caches filling (16,384
+    - Growth from the warm-up under 48 MiB (measured 28.8-36.3): the bounded caches filling (16,384
       Orders, ~11 MB with their rows; 16,384 floats; the three SQLite connections' 2 MB page caches)
       plus the allocator's arenas of the threads that run the store.
     - Growth over the second 50,000 orders under 16 MiB and under three quarters of the first half's
-      (measured 5.7-12.6 MiB, against 21.7-23.1): 16 MiB is ~335 bytes per order, half of an Order, so
+      (measured 4.9-12.6 MiB, against 23.1-25.4): 16 MiB is ~335 bytes per order, half of an Order, so
       anything kept per order fails; what remains is glibc's per-thread arenas settling (the
       `asyncio.to_thread` workers that run SQLite) and page caches filling as the file grows.
     """
