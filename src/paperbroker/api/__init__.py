@@ -6,6 +6,7 @@ on: the one its `accountId` names, when that is one of the caller's accounts, el
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -47,20 +48,31 @@ MARKET_HANDLERS: dict[str, Handler] = {
 
 ADMIN_MARKET_HANDLERS: dict[str, Handler] = {"setQuote": market.set_quote}
 
-SECURITY_CONTEXT = frozenset({"user", "token_info"})
-"""What stock Connexion adds, from the security check, to the arguments of a handler taking **kwargs."""
+ACCOUNT_PARAMETER = inspect.Parameter("account_id", inspect.Parameter.KEYWORD_ONLY, default=None)
+"""The contract's `accountId`, as Connexion's pythonic names pass it."""
 
 
-def _request(parameters: dict[str, Any]) -> dict[str, Any]:
-    """The request's parameters alone: the caller is read from the context (auth.caller())."""
-    return {name: value for name, value in parameters.items() if name not in SECURITY_CONTEXT}
+def _signed(call: Handler, handler: Callable[..., Any], *, drop: int, account: bool) -> Handler:
+    """`call` as Connexion should see it: the handler's request parameters (its first `drop` bound ones
+    left out) and `accountId` where the operation takes one. Connexion then passes exactly those, as it
+    passes the handler's own (not the security context it adds for `**kwargs`), and the fast path checks
+    them against the contract at start-up."""
+    parameters = [
+        parameter
+        for parameter in list(inspect.signature(handler).parameters.values())[drop:]
+        if parameter.name != ACCOUNT_PARAMETER.name
+    ]
+    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*parameters, ACCOUNT_PARAMETER] if account else parameters
+    )
+    return call
 
 
 def _on_account(handler: Handler, broker: Broker) -> Handler:
     async def call(account_id: str | None = None, **parameters: Any) -> Any:
-        return await handler(broker.account(auth.caller().account(account_id)), **_request(parameters))
+        return await handler(broker.account(auth.caller().account(account_id)), **parameters)
 
-    return call
+    return _signed(call, handler, drop=1, account=True)
 
 
 def _admin_on_account(handler: Handler, broker: Broker) -> Handler:
@@ -69,26 +81,24 @@ def _admin_on_account(handler: Handler, broker: Broker) -> Handler:
         target = account_id or admin.account(None)
         if not broker.account_exists(target):
             raise auth.AccountNotFound(target)
-        return await handler(broker.account(target), **_request(parameters))
+        return await handler(broker.account(target), **parameters)
 
-    return call
+    return _signed(call, handler, drop=1, account=True)
 
 
-def _admin(handler: Handler) -> Handler:
+def _admin(handler: Handler, broker: Broker) -> Handler:
     async def call(**parameters: Any) -> Any:
         auth.admin()
-        return await handler(**_request(parameters))
+        return await handler(broker, **parameters)
 
-    return call
+    return _signed(call, handler, drop=1, account=False)
 
 
 def _stream(feed: EventFeed) -> Handler:
     async def call(account_id: str | None = None, **parameters: Any) -> Any:
-        return await events.stream_events(
-            feed, account_id=auth.caller().account(account_id), **_request(parameters)
-        )
+        return await events.stream_events(feed, account_id=auth.caller().account(account_id), **parameters)
 
-    return call
+    return _signed(call, events.stream_events, drop=1, account=True)
 
 
 def bind_handlers(broker: Broker, feed: EventFeed | None = None) -> dict[str, Handler]:
@@ -102,5 +112,5 @@ def bind_handlers(broker: Broker, feed: EventFeed | None = None) -> dict[str, Ha
     bound |= {name: _on_account(handler, broker) for name, handler in ACCOUNT_HANDLERS.items()}
     bound |= {name: _admin_on_account(handler, broker) for name, handler in ADMIN_ACCOUNT_HANDLERS.items()}
     bound |= {name: partial(handler, broker) for name, handler in MARKET_HANDLERS.items()}
-    bound |= {name: _admin(partial(handler, broker)) for name, handler in ADMIN_MARKET_HANDLERS.items()}
+    bound |= {name: _admin(handler, broker) for name, handler in ADMIN_MARKET_HANDLERS.items()}
     return bound
