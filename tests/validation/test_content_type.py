@@ -11,15 +11,15 @@ import pytest
 from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
-from paperbroker.settings import Settings
+from tests.keys import AUTH, local_settings
 
 ORDER = json.dumps({"symbol": "AAPL", "type": 2, "side": 1, "qty": 10}).encode()
 
 
 @pytest.fixture(params=[True, False], ids=["fastpath", "stock"])
 def client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    app = create_app(Settings(db=str(tmp_path / "b.db"), market=False, fastpath=request.param))
-    with TestClient(app, base_url="http://testserver/api/v1") as test_client:
+    app = create_app(local_settings(db=str(tmp_path / "b.db"), market=False, fastpath=request.param))
+    with TestClient(app, base_url="http://testserver/api/v1", headers=AUTH) as test_client:
         assert test_client.put("/sim/quotes/AAPL", json={"bid": 99, "ask": 100}).status_code == 200
         yield test_client
 

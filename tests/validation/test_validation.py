@@ -17,8 +17,8 @@ from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
 from paperbroker.contract import spec_path
-from paperbroker.settings import Settings
 from paperbroker.validation import CompiledSchema, compiled, to_draft4
+from tests.keys import AUTH, local_settings
 
 SCHEMAS: dict[str, Any] = Specification.load(spec_path())["components"]["schemas"]
 
@@ -128,7 +128,8 @@ def test_a_failure_the_python_validator_misses_is_still_explained() -> None:
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
     db = tmp_path / "broker.db"
-    with TestClient(create_app(Settings(db=str(db), market=False)), base_url="http://t/api/v1") as client:
+    app = create_app(local_settings(db=str(db), market=False))
+    with TestClient(app, base_url="http://t/api/v1", headers=AUTH) as client:
         yield client, db
 
 
@@ -190,8 +191,8 @@ def test_responses_are_still_validated_in_full(service: tuple[TestClient, Path])
 
 
 def test_parameter_errors_name_the_parameter_without_a_schema_dump(tmp_path: Path) -> None:
-    app = create_app(Settings(db=str(tmp_path / "p.db"), market=False))
-    with TestClient(app, base_url="http://testserver/api/v1") as client:
+    app = create_app(local_settings(db=str(tmp_path / "p.db"), market=False))
+    with TestClient(app, base_url="http://testserver/api/v1", headers=AUTH) as client:
         detail = client.get("/broker/executions/a$").json()["detail"]
         assert detail == "path parameter 'symbol': 'a$' does not match '^[A-Za-z0-9][A-Za-z0-9._:!-]{0,31}$'"
         assert client.get("/market/quotes").json()["detail"] == "Missing query parameter 'symbols'"
