@@ -11,6 +11,7 @@ import httpx
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.store.locks import FileLock
 from paperbroker.store.sqlite import SQLiteStore
+from tests.keys import AUTH, LOCAL_KEY_ENV
 from tests.live import running
 from tests.store.books import assert_books_agree
 
@@ -19,6 +20,7 @@ def test_two_workers_share_a_sqlite_file(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     symbols = ("AAA", "BBB")
     env = {
+        **LOCAL_KEY_ENV,
         "PAPERBROKER_MARKET_SYMBOLS": ",".join(symbols),
         "PAPERBROKER_MARKET_INTERVAL": "0.05",
     }
@@ -26,7 +28,7 @@ def test_two_workers_share_a_sqlite_file(tmp_path: Path) -> None:
 
     def client(seed: int, base: str) -> None:
         rng = random.Random(seed)
-        with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as http:
+        with httpx.Client(base_url=f"{base}/api/v1", headers=AUTH, timeout=30) as http:
             for _ in range(30):
                 body = {"symbol": rng.choice(symbols), "side": rng.choice([1, -1]), "qty": 1, "type": 2}
                 response = http.post("/broker/orders", json=body)
