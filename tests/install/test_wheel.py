@@ -12,13 +12,14 @@ import sys
 import urllib.request
 import venv
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from paperbroker.process import free_port, wait_until_up
+from tests.keys import AUTH, LOCAL_KEY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "broker.yaml"
@@ -45,11 +46,15 @@ class Installed:
         )  # fmt: skip
 
     @contextmanager
-    def serving(self, command: str, args: Sequence[str] = ()) -> Iterator[str]:
+    def serving(
+        self, command: str, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+    ) -> Iterator[str]:
+        """`env`: variables added to the command's environment (the local key)."""
         port = free_port()
         process = subprocess.Popen(
             [str(self.bin / "paperbroker"), command, "--host", "127.0.0.1", "--port", str(port), *args],
-            cwd=self.work, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=self.work, env={**self.env, **(env or {})},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             wait_until_up(f"http://127.0.0.1:{port}/api/v1/openapi.json", process, 60)
@@ -111,8 +116,10 @@ def test_version_from_the_command_and_from_python_m(installed: Installed) -> Non
 
 
 def test_serve_answers_from_the_installed_wheel(installed: Installed) -> None:
-    with installed.serving("serve", ["--db", str(installed.home / "broker.db"), "--no-market"]) as base:
-        with urllib.request.urlopen(f"{base}/api/v1/broker/orders") as response:
+    args = ["--db", str(installed.home / "broker.db"), "--no-market"]
+    with installed.serving("serve", args, env=LOCAL_KEY_ENV) as base:
+        orders = urllib.request.Request(f"{base}/api/v1/broker/orders", headers=AUTH)
+        with urllib.request.urlopen(orders) as response:
             assert response.status == 200
             assert json.loads(response.read()) == []
         with urllib.request.urlopen(f"{base}/api/v1/ui/") as response:
