@@ -24,6 +24,7 @@ import httpx
 import psycopg
 
 from tests.keys import AUTH
+from tests.listing import FINAL, every_order
 from tests.store.crash_trader import MARKET, SYMBOLS, Killer, Order, Tally, Trader
 from tests.store.crashing import CrashingServer
 from tests.store.pg import url_with_schema
@@ -39,7 +40,6 @@ SETTINGS = {
     "PAPERBROKER_RATE_LIMIT": "off",  # one trader sends thousands of requests a minute
 }
 CANCELED, FILLED, WORKING = 1, 2, 6
-FINAL = {1, 2, 5}
 TOLERANCE = 1e-6
 """Money travels as JSON floats; the sums below are exact decimals inside, within this after conversion."""
 
@@ -102,7 +102,10 @@ def signed(side: int, qty: float) -> float:
 
 
 def audit(base: str, tally: Tally) -> tuple[dict[str, Order], list[dict[str, Any]]]:
-    """Check the books through the API; return the stored orders by id and every execution."""
+    """Check the books through the API; return the stored orders by id and every execution.
+
+    The stored orders are the pending ones plus the whole history walked page by page (getOrders lists only
+    the newest final orders): each id once across both, each acknowledged one among them."""
     with httpx.Client(base_url=f"{base}/api/v1", headers=AUTH, timeout=30) as http:
 
         def get(path: str, **params: Any) -> Any:
@@ -110,21 +113,20 @@ def audit(base: str, tally: Tally) -> tuple[dict[str, Order], list[dict[str, Any
             assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
             return response.json()
 
-        listed: list[Order] = get("/broker/orders")
-        ids = [order["id"] for order in listed]
-        assert len(ids) == len(set(ids)), f"getOrders lists ids twice: {_twice(ids)}"
-        stored = {order["id"]: order for order in listed}
+        book = every_order(http)
+        ids = book.ids
+        assert len(ids) == len(set(ids)), f"pending and history list ids twice: {_twice(ids)}"
+        stored = {order["id"]: order for order in book.orders}
         for order_id, body in tally.placed.items():
             assert get(f"/broker/orders/{order_id}") == stored.get(order_id), f"order {order_id} lost"
             assert order_key(stored[order_id]) == order_key(body), f"order {order_id} is not what was sent"
         _assert_unanswered_exist_at_most_once(stored, tally)
         _assert_statuses(stored, tally)
 
-        history = [order["id"] for order in get("/broker/orders-history", limit=1000)]
-        final = {order_id for order_id, order in stored.items() if order["status"] in FINAL}
-        assert len(final) < 1000, "the history shows 1000 orders at most: fewer orders must be final"
-        assert len(history) == len(set(history)), f"the history lists ids twice: {_twice(history)}"
-        assert set(history) == final
+        window: list[Order] = get("/broker/orders")  # getOrders unfiltered: every pending order, as stored
+        assert all(stored.get(order["id"]) == order for order in window), "getOrders and the walk differ"
+        pending = {order["id"] for order in window if order["status"] not in FINAL}
+        assert pending == {order["id"] for order in book.pending}
 
         executions = {symbol: get(f"/broker/executions/{symbol}") for symbol in SYMBOLS}
         positions = {position["symbol"]: position for position in get("/broker/positions")}
