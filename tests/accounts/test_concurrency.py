@@ -25,6 +25,7 @@ from paperbroker.app import build_broker
 from paperbroker.engine.numbers import CONTEXT
 from paperbroker.process import running
 from paperbroker.settings import Settings
+from tests.listing import every_order
 from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 
 ACCOUNTS = ("acct0", "acct1", "acct2", "acct3")
@@ -168,16 +169,17 @@ def _realized_of(executions: list[dict[str, Any]]) -> tuple[Decimal, Decimal]:
 
 
 def books_of(base: str, key: str) -> dict[str, Any]:
+    """An account's books; "orders" are its pending orders plus its whole history (getOrders is bounded)."""
     with httpx.Client(base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {key}"}) as client:
+        orders = every_order(client).orders
         answers = {
-            "orders": client.get("/broker/orders"),
             "positions": client.get("/broker/positions"),
             "account": client.get("/broker/account"),
             **{symbol: client.get(f"/broker/executions/{symbol}") for symbol in SYMBOLS},
         }
     for name, answer in answers.items():
         assert answer.status_code == 200, (name, answer.text)
-    return {name: answer.json() for name, answer in answers.items()}
+    return {"orders": orders, **{name: answer.json() for name, answer in answers.items()}}
 
 
 def test_four_accounts_trading_at_once_keep_separate_consistent_books(exchange: Exchange) -> None:
