@@ -33,8 +33,10 @@ def reports_of(stdout: str) -> Path:
 def test_the_gate_catches_a_service_that_drifts_from_the_contract(tmp_path: Path, drift: str) -> None:
     # getOrders answers an empty list until an order exists: the spec's examples place valid orders (random
     # quantities rarely meet an instrument's step), then fuzzing and the stateful phase read them back.
+    # resetAccount is left out: Schemathesis runs it between placeOrder and getOrders, and its wiping the
+    # orders left the drift to a lucky stateful sequence (a flaky gate).
     phases = ["--phases", "examples,stateful,fuzzing", "--max-examples", "20"]
-    result = fuzz(tmp_path, "--drift", drift, "--", *phases)
+    result = fuzz(tmp_path, "--drift", drift, "--", *phases, "--exclude-operation-id", "resetAccount")
     assert result.returncode != 0, result.stdout[-3000:]
     assert "Response violates schema" in result.stdout, result.stdout[-3000:]
 
