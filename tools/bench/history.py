@@ -16,7 +16,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import urllib.request
 from contextlib import ExitStack
@@ -27,6 +26,7 @@ from paperbroker.broker import RECENT_FINAL, Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.process import running
 from paperbroker.store.sqlite import SQLiteStore
+from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
 
 SIZES = {"1k": 1_000, "1M": 1_000_000}
@@ -67,16 +67,7 @@ def seed(path: Path, orders: int) -> None:
 
 
 def wrk_load(url: str) -> dict[str, float]:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(LUA), url,
-               "--", "get", "*", BENCH_KEY]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    stats = json.loads(
-        next(line for line in output.splitlines() if line.startswith("BENCH ")).split(" ", 1)[1]
-    )
-    if stats["non2xx"] or stats["socket_errors"]:
-        raise SystemExit(f"history bench {url}: {stats['non2xx']} non-2xx, {stats['socket_errors']} errors")
-    return {"rps": stats["requests"] / (stats["duration_us"] / 1e6), "p50_ms": stats["p50_us"] / 1000,
-            "p99_ms": stats["p99_us"] / 1000}  # fmt: skip
+    return wrk_run.run("wrk", LUA, url, ["get", "*", BENCH_KEY], SECONDS, CONNECTIONS, f"history bench {url}")
 
 
 def check(base: str) -> None:

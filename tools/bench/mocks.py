@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperbroker.process import free_port, running
+from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
 
 PRISM = "prism-mock"
@@ -123,20 +124,10 @@ def check(target: Target) -> None:
 
 
 def load(wrk: str, lua: Path, target: Target, seconds: float) -> dict[str, float]:
-    """One wrk run (run.py's script and flags); a non-2xx answer or a socket error stops the benchmark."""
-    command = [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(lua), target.url, "--", OPERATIONS[target.operation], "*", BENCH_KEY]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    stats = json.loads(line.removeprefix("BENCH "))
-    if stats["non2xx"] or stats["socket_errors"]:
-        raise SystemExit(f"mocks: {target.app} {target.operation}: {stats['non2xx']} non-2xx responses, "
-                         f"{stats['socket_errors']} socket errors")  # fmt: skip
-    return {
-        "rps": stats["requests"] / (stats["duration_us"] / 1e6),
-        "p50_ms": stats["p50_us"] / 1000,
-        "p99_ms": stats["p99_us"] / 1000,
-    }
+    """One wrk run with run.py's script and flags."""
+    arguments = [OPERATIONS[target.operation], "*", BENCH_KEY]
+    label = f"mocks: {target.app} {target.operation}"
+    return wrk_run.run(wrk, lua, target.url, arguments, seconds, CONNECTIONS, label)
 
 
 @contextlib.contextmanager

@@ -15,11 +15,9 @@ Rounds alternate the order of the servers; each figure is the median over the ro
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -34,6 +32,7 @@ from paperbroker.accounts.registry import Accounts
 from paperbroker.app import build_broker
 from paperbroker.process import running
 from paperbroker.settings import Settings
+from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
 
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -148,19 +147,8 @@ def serve(case: Case, dsn: str, out: Path, stack: ExitStack) -> Iterator[Served]
 
 
 def load(wrk: str, served: Served, seconds: float) -> dict[str, float]:
-    command = [wrk, "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(LUA), f"{served.base}{PATH}", "--", *served.keys]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    stats = json.loads(line.removeprefix("BENCH "))
-    if stats["non2xx"] or stats["socket_errors"]:
-        raise SystemExit(f"{served.case.app} {served.case.operation}: {stats['non2xx']} non-2xx responses, "
-                         f"{stats['socket_errors']} socket errors")  # fmt: skip
-    return {
-        "rps": stats["requests"] / (stats["duration_us"] / 1e6),
-        "p50_ms": stats["p50_us"] / 1000,
-        "p99_ms": stats["p99_us"] / 1000,
-    }
+    label = f"{served.case.app} {served.case.operation}"
+    return wrk_run.run(wrk, LUA, f"{served.base}{PATH}", served.keys, seconds, CONNECTIONS, label)
 
 
 def measure(root: Path, out: Path, cases: tuple[Case, ...] = CASES) -> list[dict[str, object]]:

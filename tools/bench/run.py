@@ -33,6 +33,7 @@ from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.store.sqlite import SQLiteStore
 from tools.bench import stream
+from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
 
 AUTH = {"Authorization": f"Bearer {BENCH_KEY}"}
@@ -156,20 +157,9 @@ def wait_ready(server: Server, expected_orders: int) -> None:
 
 
 def load(wrk: str, server: Server, seconds: float, connections: int) -> dict[str, float]:
-    script_arg = OPERATIONS[server.operation][1]
-    command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(LUA), server.url, "--", script_arg, server.etag, BENCH_KEY]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    stats = json.loads(line.removeprefix("BENCH "))
-    if stats["non2xx"] or stats["socket_errors"]:
-        raise SystemExit(f"{server.app} {server.operation}: {stats['non2xx']} non-2xx responses, "
-                         f"{stats['socket_errors']} socket errors")  # fmt: skip
-    return {
-        "rps": stats["requests"] / (stats["duration_us"] / 1e6),
-        "p50_ms": stats["p50_us"] / 1000,
-        "p99_ms": stats["p99_us"] / 1000,
-    }
+    arguments = [OPERATIONS[server.operation][1], server.etag, BENCH_KEY]
+    label = f"{server.app} {server.operation}"
+    return wrk_run.run(wrk, LUA, server.url, arguments, seconds, connections, label)
 
 
 @contextlib.contextmanager
