@@ -84,9 +84,16 @@ def serving(
                 raise RuntimeError(f"{shlex.join(argv)}: {error}\n{detail}") from None
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
+
+
+def stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Ask every process to end at once, then wait for each; one that does not end in 10 s is killed."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import sqlite3
-import statistics
 import sys
 import urllib.request
 from contextlib import ExitStack
@@ -104,13 +103,9 @@ def measure(root: Path, out: Path) -> list[dict[str, object]]:
             for operation, route in OPERATIONS.items():
                 for size in sizes:
                     samples.setdefault((operation, size), []).append(wrk_load(bases[size] + route))
-    rows: list[dict[str, object]] = []
-    for (operation, size), runs in samples.items():
-        medians = {
-            key: round(statistics.median(r[key] for r in runs), 2) for key in ("rps", "p50_ms", "p99_ms")
-        }
-        rows.append({"app": "paperbroker", "operation": f"{operation}@{size}", **medians})
-    return rows
+    return [
+        wrk_run.row("paperbroker", f"{operation}@{size}", runs) for (operation, size), runs in samples.items()
+    ]
 
 
 def table(rows: list[dict[str, object]]) -> str:

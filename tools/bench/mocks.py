@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import time
 import urllib.error
@@ -27,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperbroker.process import free_port, running
+from paperbroker.process import free_port, running, stop
 from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
 
@@ -103,12 +102,7 @@ def prism_serving(binary: Path, root: Path, log: Path) -> Iterator[str]:
                     time.sleep(0.2)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 def check(target: Target) -> None:
@@ -187,16 +181,7 @@ def measure(root: Path, out: Path) -> list[dict[str, object]]:
     print(f"load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}; wrk -t1 -c{CONNECTIONS}, "
           f"{rounds} rounds of {seconds:g} s after a {warmup:g} s warm-up; medians over rounds")  # fmt: skip
     return [
-        {
-            "app": app,
-            "operation": operation,
-            "rps": round(statistics.median(s["rps"] for s in runs), 1),
-            "p50_ms": round(statistics.median(s["p50_ms"] for s in runs), 3),
-            "p99_ms": round(statistics.median(s["p99_ms"] for s in runs), 3),
-        }
-        for operation in OPERATIONS
-        for app in APPS
-        for runs in [samples[(app, operation)]]
+        wrk_run.row(app, operation, samples[(app, operation)]) for operation in OPERATIONS for app in APPS
     ]
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -178,16 +177,7 @@ def measure(root: Path, out: Path, cases: tuple[Case, ...] = CASES) -> list[dict
                       flush=True)  # fmt: skip
     print(f"\nwrk -t1 -c{CONNECTIONS}, {ROUNDS} rounds of {SECONDS:g} s after a {WARMUP:g} s warm-up; "
           f"medians over rounds; load average after: {os.getloadavg()[0]:.2f}")  # fmt: skip
-    return [
-        {
-            "app": case.app,
-            "operation": case.operation,
-            "rps": round(statistics.median(s["rps"] for s in runs), 1),
-            "p50_ms": round(statistics.median(s["p50_ms"] for s in runs), 3),
-            "p99_ms": round(statistics.median(s["p99_ms"] for s in runs), 3),
-        }
-        for case, runs in samples.items()
-    ]
+    return [wrk_run.row(case.app, case.operation, runs) for case, runs in samples.items()]
 
 
 def table(rows: list[dict[str, object]]) -> str:

@@ -17,8 +17,6 @@ import json
 import os
 import platform
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +29,7 @@ from typing import Any
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.process import free_port, stop
 from paperbroker.store.sqlite import SQLiteStore
 from tools.bench import stream
 from tools.bench import wrk as wrk_run
@@ -116,13 +115,6 @@ def seed(path: Path, orders: int) -> None:
     store.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start(app: str, operation: str, db: Path) -> Server:
     port = free_port()
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout, even if another is installed
@@ -180,13 +172,7 @@ def servers(operations: list[str]) -> Iterator[list[Server]]:
             wait_ready(server, OPERATIONS[server.operation][0])
         yield running
     finally:
-        for server in running:
-            server.process.terminate()
-        for server in running:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
+        stop(*(server.process for server in running))
 
 
 def machine(wrk: str | None) -> dict[str, object]:
@@ -251,16 +237,7 @@ def requests(args: argparse.Namespace, wrk: str) -> list[dict[str, object]]:
                           f"{sample['rps']:8.0f} req/s  p50 {sample['p50_ms']:6.2f} ms  "
                           f"p99 {sample['p99_ms']:7.2f} ms", flush=True)  # fmt: skip
     results: list[dict[str, object]] = [
-        {
-            "app": app,
-            "operation": operation,
-            "rps": round(statistics.median(s["rps"] for s in runs), 1),
-            "p50_ms": round(statistics.median(s["p50_ms"] for s in runs), 3),
-            "p99_ms": round(statistics.median(s["p99_ms"] for s in runs), 3),
-        }
-        for operation in operations
-        for app in APPS
-        for runs in [samples[(app, operation)]]
+        wrk_run.row(app, operation, samples[(app, operation)]) for operation in operations for app in APPS
     ]
     print(f"\nwrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds:g} s after a "
           f"{args.warmup:g} s warm-up; medians over rounds\n")  # fmt: skip

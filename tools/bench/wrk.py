@@ -7,8 +7,9 @@ error stops the benchmark, since a figure that counts refusals would flatter the
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -29,4 +30,16 @@ def run(
         "rps": stats["requests"] / (stats["duration_us"] / 1e6),
         "p50_ms": stats["p50_us"] / 1000,
         "p99_ms": stats["p99_us"] / 1000,
+    }
+
+
+def row(app: str, operation: str, runs: Iterable[dict[str, float]]) -> dict[str, object]:
+    """results.json's row for one app and operation: the medians over its rounds."""
+    samples = list(runs)
+    return {
+        "app": app,
+        "operation": operation,
+        "rps": round(statistics.median(s["rps"] for s in samples), 1),
+        "p50_ms": round(statistics.median(s["p50_ms"] for s in samples), 3),
+        "p99_ms": round(statistics.median(s["p99_ms"] for s in samples), 3),
     }
