@@ -21,6 +21,22 @@ def problem_document(status: HTTPStatus, detail: str) -> bytes:
     ).encode()
 
 
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` for the next app once a middleware has read the whole body: that body as one message,
+    then whatever the connection says next (a disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        following: Message = await receive()
+        return following
+
+    return replay
+
+
 async def send_problem(
     send: Send, status: HTTPStatus, detail: str, headers: Iterable[tuple[bytes, bytes]] = ()
 ) -> None:
@@ -74,18 +90,7 @@ class BodySizeLimit:
                 return
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            following: Message = await receive()
-            return following
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
 
 def _template_regex(template: str) -> re.Pattern[str]:

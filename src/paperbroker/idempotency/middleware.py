@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperbroker.accounts.registry import AccountNotFound, Caller
 from paperbroker.api.problems import broker_error
-from paperbroker.edges import send_problem
+from paperbroker.edges import replaying, send_problem
 from paperbroker.engine.errors import BrokerError
 from paperbroker.idempotency.records import Claimed, InFlight, Mismatch, Records, Replay, Stored
 
@@ -72,7 +72,7 @@ class IdempotencyKeys:
             await send_problem(send, HTTPStatus.UNPROCESSABLE_ENTITY, detail)
             return
         assert isinstance(outcome, Claimed)
-        await self._run(scope, _replaying(body, receive), send, account, key)
+        await self._run(scope, replaying(body, receive), send, account, key)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, account: str, key: str) -> None:
         start: Message | None = None
@@ -155,20 +155,6 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks), False
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """`receive` for the app: the body already read, then whatever the connection says next."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def _broker_problem(error: BrokerError) -> Response:
