@@ -59,11 +59,7 @@ export class OrdersPanel {
     return h(
       "tr",
       { "data-order-id": order.id },
-      cell(order.id),
-      cell(order.symbol),
-      cell(sideName(order.side)),
-      cell(TYPE_NAMES[order.type]),
-      cell(formatQty(order.qty), true),
+      ...identityCells(order),
       cell(formatPrice(order.limitPrice), true),
       cell(formatPrice(order.stopPrice), true),
       cell(formatPrice(order.takeProfit), true),
@@ -78,11 +74,7 @@ export class OrdersPanel {
     return h(
       "tr",
       { "data-order-id": order.id },
-      cell(order.id),
-      cell(order.symbol),
-      cell(sideName(order.side)),
-      cell(TYPE_NAMES[order.type]),
-      cell(formatQty(order.qty), true),
+      ...identityCells(order),
       cell(formatQty(order.filledQty), true),
       cell(formatPrice(order.avgPrice), true),
       h("td", { class: "status", "data-status": STATUS_NAMES[order.status] }, STATUS_NAMES[order.status]),
@@ -115,4 +107,15 @@ export class OrdersPanel {
   private act(action: () => Promise<void>): Promise<void> {
     return reporting(this.error, action);
   }
+}
+
+/** The columns both order tables open with: what the order is. */
+function identityCells(order: Order): HTMLTableCellElement[] {
+  return [
+    cell(order.id),
+    cell(order.symbol),
+    cell(sideName(order.side)),
+    cell(TYPE_NAMES[order.type]),
+    cell(formatQty(order.qty), true),
+  ];
 }
