@@ -7,14 +7,12 @@ its own, beside the trading tables but read through this interface only. The tra
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from paperbroker.accounts.keys import StoredKey
+from paperbroker.store.beside import Beside, connect_beside
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -71,28 +69,17 @@ class Directory(Protocol):
 
 
 class SQLDirectory:
-    """The directory on any DB-API connection whose driver takes `?` (SQLite) or `%s` (psycopg)."""
+    """The directory in the store's database (paperbroker.store.beside)."""
 
-    def __init__(self, connection: Any, placeholder: str) -> None:
-        self._conn = connection
-        self._placeholder = placeholder
-        self._lock = threading.Lock()  # one connection, shared by the worker's threads
-        for statement in filter(str.strip, SCHEMA.split(";")):
-            self._conn.execute(statement)
-
-    @contextmanager
-    def _cursor(self) -> Iterator[Any]:
-        with self._lock:
-            yield self._conn
+    def __init__(self, db: Beside) -> None:
+        self._db = db
+        db.create(SCHEMA)
 
     def _run(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._cursor() as conn:
-            cursor = conn.execute(query.replace("?", self._placeholder), params)
-            return list(cursor.fetchall()) if cursor.description is not None else []
+        return self._db.rows(query, params)
 
     def _count(self, query: str, params: Sequence[Any]) -> int:
-        with self._cursor() as conn:
-            return int(conn.execute(query.replace("?", self._placeholder), params).rowcount)
+        return int(self._db.execute(query, params).rowcount)
 
     def add_user(self, user: User) -> None:
         self._run(
@@ -155,8 +142,7 @@ class SQLDirectory:
         )
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
 
 def _key(row: Sequence[Any]) -> StoredKey:
@@ -167,14 +153,5 @@ def _key(row: Sequence[Any]) -> StoredKey:
 
 
 def open_directory(url: str) -> Directory:
-    """The directory in the database `url` names: a `postgresql://` URL, else a SQLite path (`:memory:`: this
-    process only)."""
-    from paperbroker.store import POSTGRES_SCHEMES
-
-    if url.startswith(POSTGRES_SCHEMES):
-        import psycopg
-
-        return SQLDirectory(psycopg.connect(url, autocommit=True), "%s")
-    connection = sqlite3.connect(url, isolation_level=None, check_same_thread=False, timeout=30.0)
-    connection.execute("PRAGMA busy_timeout = 30000")
-    return SQLDirectory(connection, "?")
+    """The directory in the database `url` names, as the store does (`:memory:`: this process only)."""
+    return SQLDirectory(connect_beside(url))

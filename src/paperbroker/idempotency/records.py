@@ -7,11 +7,11 @@ response after; a claim that is never completed (the process died) lapses after 
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
+
+from paperbroker.store.beside import Beside, Statements, connect_beside
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -87,47 +87,39 @@ def _decode_headers(text: str) -> list[tuple[bytes, bytes]]:
 
 
 class SQLRecords:
-    """The records on one DB-API connection (SQLite `?` or psycopg `%s` placeholders)."""
+    """The records in the store's database (paperbroker.store.beside)."""
 
-    def __init__(self, connection: Any, placeholder: str, *, begin: str) -> None:
-        self._conn = connection
-        self._placeholder = placeholder
-        self._begin = begin
-        self._lock = threading.Lock()
-        schema = SCHEMA if placeholder == "%s" else SCHEMA.replace("BYTEA", "BLOB")
-        for statement in filter(str.strip, schema.split(";")):
-            self._conn.execute(statement)
-
-    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
-        return self._conn.execute(query.replace("?", self._placeholder), params)
+    def __init__(self, db: Beside) -> None:
+        self._db = db
+        db.create(SCHEMA)
 
     def claim(
         self, account_id: str, key: str, fingerprint: str, now: int, lease_ms: int, ttl_ms: int
     ) -> Outcome:
-        with self._lock:
-            self._conn.execute(self._begin)
-            try:
-                outcome = self._claim(account_id, key, fingerprint, now, lease_ms, ttl_ms)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            return outcome
+        with self._db.transaction() as transaction:
+            return self._claim(transaction, account_id, key, fingerprint, now, lease_ms, ttl_ms)
 
     def _claim(
-        self, account_id: str, key: str, fingerprint: str, now: int, lease_ms: int, ttl_ms: int
+        self,
+        transaction: Statements,
+        account_id: str,
+        key: str,
+        fingerprint: str,
+        now: int,
+        lease_ms: int,
+        ttl_ms: int,
     ) -> Outcome:
-        self._execute("DELETE FROM idempotency_keys WHERE created_at < ?", (now - ttl_ms,))
-        inserted = self._execute(
+        transaction.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (now - ttl_ms,))
+        inserted = transaction.execute(
             "INSERT INTO idempotency_keys (account_id, key, fingerprint, created_at, lease_until)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, key) DO NOTHING",
             (account_id, key, fingerprint, now, now + lease_ms),
         ).rowcount
         if inserted == 1:
             return Claimed()
-        row = self._execute(
+        row = transaction.execute(
             "SELECT fingerprint, lease_until, status, headers, body FROM idempotency_keys"
-            " WHERE account_id = ? AND key = ?" + (" FOR UPDATE" if self._placeholder == "%s" else ""),
+            " WHERE account_id = ? AND key = ?" + (" FOR UPDATE" if self._db.postgres else ""),
             (account_id, key),
         ).fetchone()
         stored_fingerprint, lease_until, status, headers, body = row
@@ -137,41 +129,28 @@ class SQLRecords:
             return Replay(Stored(int(status), _decode_headers(headers), bytes(body)))
         if int(lease_until) > now:
             return InFlight()
-        self._execute(  # the first request's process died before answering: this one runs instead
+        transaction.execute(  # the first request's process died before answering: this one runs instead
             "UPDATE idempotency_keys SET lease_until = ? WHERE account_id = ? AND key = ?",
             (now + lease_ms, account_id, key),
         )
         return Claimed()
 
     def complete(self, account_id: str, key: str, response: Stored) -> None:
-        with self._lock:
-            self._execute(
-                "UPDATE idempotency_keys SET status = ?, headers = ?, body = ?"
-                " WHERE account_id = ? AND key = ?",
-                (response.status, _encode_headers(response.headers), response.body, account_id, key),
-            )
+        self._db.execute(
+            "UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE account_id = ? AND key = ?",
+            (response.status, _encode_headers(response.headers), response.body, account_id, key),
+        )
 
     def release(self, account_id: str, key: str) -> None:
-        with self._lock:
-            self._execute(
-                "DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND status IS NULL",
-                (account_id, key),
-            )
+        self._db.execute(
+            "DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND status IS NULL",
+            (account_id, key),
+        )
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
 
 def open_records(url: str) -> Records:
     """The records in the database `url` names, as the store does (`:memory:`: this process only)."""
-    from paperbroker.store import POSTGRES_SCHEMES
-
-    if url.startswith(POSTGRES_SCHEMES):
-        import psycopg
-
-        return SQLRecords(psycopg.connect(url, autocommit=True), "%s", begin="BEGIN")
-    connection = sqlite3.connect(url, isolation_level=None, check_same_thread=False, timeout=30.0)
-    connection.execute("PRAGMA busy_timeout = 30000")
-    connection.execute("PRAGMA synchronous = FULL")
-    return SQLRecords(connection, "?", begin="BEGIN IMMEDIATE")
+    return SQLRecords(connect_beside(url))
