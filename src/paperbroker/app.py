@@ -27,7 +27,7 @@ from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.instruments import Catalog
 from paperbroker.engine.numbers import to_decimal
 from paperbroker.events.feed import EventFeed
-from paperbroker.fastpath import add_after_security, fast_app
+from paperbroker.fastpath import OrjsonJsonifier, add_after_security, fast_app
 from paperbroker.idempotency import IdempotencyKeys, open_records
 from paperbroker.market.simulated import RandomWalkMarket
 from paperbroker.market.ticker import run_ticker, tick
@@ -172,7 +172,10 @@ def create_app(
                 finally:
                     await feed.stop()
 
-    app = (fast_app if settings.fastpath else AsyncApp)(__name__, lifespan=lifespan)
+    if settings.fastpath:
+        app = fast_app(__name__, lifespan=lifespan)
+    else:  # stock Connexion, with the same jsonifier: the orders list is JSON written earlier (json_array)
+        app = AsyncApp(__name__, lifespan=lifespan, jsonifier=OrjsonJsonifier())
     app.add_api(
         spec_path(),
         resolver=_resolver(bind_handlers(broker, feed)),

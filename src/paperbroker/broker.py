@@ -53,7 +53,7 @@ from paperbroker.engine.numbers import CONTEXT, Money, Price, Quantity
 from paperbroker.engine.positions import apply_fill
 from paperbroker.engine.preview import Preview, order_key, preview
 from paperbroker.events.record import RecordingLedger, recording
-from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, HistoryPosition, Ledger, Store
+from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, HistoryPosition, Ledger, ListedOrder, Store
 
 Clock = Callable[[], int]
 PENDING = (OrderStatus.Working, OrderStatus.Inactive)
@@ -269,9 +269,9 @@ class Broker:
 
     def current_orders(
         self, statuses: Sequence[OrderStatus] | None = None, symbol: str | None = None
-    ) -> list[Order]:
+    ) -> list[ListedOrder]:
         """What a terminal polls (getOrders), oldest first: the pending orders and the RECENT_FINAL most
-        recently finalized ones, narrowed to `statuses` and `symbol` when given.
+        recently finalized ones, narrowed to `statuses` and `symbol` when given, each as its stored JSON.
 
         The window is a count, not a time span: the answer changes only when an order does, so the ETag
         (which moves with order events) stays true; a time window would drop orders as the clock runs, with
@@ -279,8 +279,6 @@ class Broker:
         filtered: what TradingView's orders() shows (working orders and this session's fills and cancels).
         """
         with self._reading() as ledger:
-            if statuses is not None and set(statuses) <= set(PENDING_STATUSES):
-                return ledger.list_orders(statuses, symbol)
             listed = ledger.current_orders(RECENT_FINAL)
         return [
             order

@@ -7,15 +7,19 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
+import orjson
 import psycopg
 import pytest
 from psycopg import sql
 
-from paperbroker.engine.model import Position
+from paperbroker.engine.model import Order, OrderStatus, OrderType, Position, Side
+from paperbroker.serialize import order_json
 from paperbroker.store import IncompatibleDatabase
+from paperbroker.store.base import Store
 from paperbroker.store.postgres import PostgresStore
 from paperbroker.store.sql import SCHEMA_VERSION
 from paperbroker.store.sqlite import SQLiteStore
+from tests.store.conftest import OpenStore
 
 FLOAT_ORDERS = """
 CREATE TABLE orders (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, symbol TEXT NOT NULL,
@@ -161,3 +165,55 @@ def test_a_postgresql_schema_of_version_3_the_one_account_schema_is_refused_and_
         conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(pg_schema)))
         assert conn.execute("SELECT * FROM positions").fetchall() == [("AAPL", "0.1", "189.5")]
         assert conn.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+
+
+def as_version_4(store: Store) -> None:
+    """Turn a closed store's database back into version 4: the orders without their JSON bodies."""
+    if isinstance(store, SQLiteStore):
+        with sqlite3.connect(store.path) as conn:
+            conn.execute("ALTER TABLE orders DROP COLUMN body")
+            conn.execute("PRAGMA user_version = 4")
+        conn.close()
+        return
+    assert isinstance(store, PostgresStore)
+    with psycopg.connect(store.dsn, autocommit=True) as pg:
+        pg.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(store.schema_name)))
+        pg.execute("ALTER TABLE orders DROP COLUMN body")
+        pg.execute("UPDATE schema_version SET version = 4")
+
+
+def stored_version(store: Store) -> int:
+    if isinstance(store, SQLiteStore):
+        with sqlite3.connect(store.path) as conn:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+        conn.close()
+        return int(version)
+    assert isinstance(store, PostgresStore)
+    with psycopg.connect(store.dsn) as pg:
+        query = sql.SQL("SELECT version FROM {}.schema_version").format(sql.Identifier(store.schema_name))
+        row = pg.execute(query).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_version_4_database_is_upgraded_in_place_its_orders_listed_as_before(
+    store_opener: OpenStore,
+) -> None:
+    orders = [
+        Order(str(n), "AAPL", OrderType.Limit, Side.Buy, Decimal(n), OrderStatus.Working, n,
+              limit_price=Decimal("100.5"))
+        for n in range(1, 6)
+    ]  # fmt: skip
+    store = store_opener()
+    with store.transaction() as ledger:
+        for placed in orders:
+            ledger.add_order(placed)
+        ledger.put_position("AAPL", Position("AAPL", Decimal("0.1"), Decimal("189.5")))
+    store.close()
+    as_version_4(store)
+    upgraded = store_opener()
+    with upgraded.snapshot() as ledger:
+        listed = ledger.current_orders(10)
+        assert ledger.list_positions() == [Position("AAPL", Decimal("0.1"), Decimal("189.5"))]
+    assert [orjson.loads(order.body) for order in listed] == [order_json(placed) for placed in orders]
+    assert stored_version(upgraded) == SCHEMA_VERSION

@@ -3,10 +3,15 @@ pages walked from a position (keyset pagination), each order once, whatever fina
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from paperbroker.engine.model import Order, OrderStatus, OrderType, Side
-from paperbroker.store.base import HistoryPosition, Ledger, Store
+import orjson
+
+from paperbroker.engine.model import Duration, Order, OrderStatus, OrderType, ParentType, Side, StopType
+from paperbroker.serialize import order_json
+from paperbroker.store.base import HistoryPosition, Ledger, ListedOrder, Store
 
 FINAL = (OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected)
 
@@ -16,7 +21,7 @@ def order(order_id: int, status: OrderStatus, update_time: int, symbol: str = "A
                  limit_price=Decimal(100))  # fmt: skip
 
 
-def ids(orders: list[Order]) -> list[str]:
+def ids(orders: Sequence[Order | ListedOrder]) -> list[str]:
     return [o.id for o in orders]
 
 
@@ -52,6 +57,32 @@ def test_current_orders_are_the_pending_ones_and_the_newest_final_ones_oldest_fi
         assert ids(ledger.current_orders(10)) == ["1", "2", "3", "4", "5", "6", "7"]
     with store.snapshot("bob") as bob:
         assert ids(bob.current_orders(10)) == ["8", "9"]
+
+
+def test_a_listed_order_is_its_contract_json_after_every_write_with_any_optional_field(store: Store) -> None:
+    plain = order(1, OrderStatus.Working, 10)
+    full = Order("2", "MSFT", OrderType.StopLimit, Side.Sell, Decimal("0.5"), OrderStatus.Working, 11,
+                 filled_qty=Decimal("0.25"), avg_price=Decimal("412.1"), limit_price=Decimal("0.1"),
+                 stop_price=Decimal("412.35"), take_profit=Decimal("400"), stop_loss=Decimal("420.5"),
+                 stop_type=StopType.TrailingStop, duration=Duration("GTT", 1_800_000_000_000),
+                 parent_id="1", parent_type=ParentType.Order, message="waits for its parent",
+                 guaranteed_stop=Decimal("421"), trailing_stop_pips=Decimal("15"),
+                 custom_fields='{"note": "ü", "n": [1, 2.5]}', expires_at=1_800_000_000_000)  # fmt: skip
+    rejected = replace(full, id="3", status=OrderStatus.Rejected, message="no margin")
+    with store.transaction() as ledger:
+        seed(ledger, [plain, full, rejected])
+    changed = replace(full, status=OrderStatus.Canceled, update_time=12, message=None, duration=None)
+    with store.transaction() as ledger:
+        ledger.update_order(changed)
+    with store.snapshot() as ledger:
+        listed = ledger.current_orders(10)
+    assert [orjson.loads(order.body) for order in listed] == [
+        order_json(placed) for placed in (plain, changed, rejected)
+    ]
+    assert [(order.id, order.status, order.symbol) for order in listed] == [
+        ("1", 6, "AAPL"), ("2", 1, "MSFT"), ("3", 5, "MSFT")
+    ]  # fmt: skip
+    assert orjson.loads(listed[2].body)["message"] == {"text": "no margin", "type": "error"}
 
 
 def test_listing_pending_statuses_finds_them_by_symbol_and_status(store: Store) -> None:

@@ -28,7 +28,7 @@ from paperbroker.engine.model import (
     StopType,
 )
 from paperbroker.engine.numbers import to_decimal
-from paperbroker.serialize import Json, JsonResponse, order_json, preview_json, respond
+from paperbroker.serialize import Json, JsonResponse, json_array, order_json, preview_json, respond
 from paperbroker.store.base import HistoryPosition
 
 IDENTITY_FIELDS = {"id": str, "symbol": str, "type": OrderType, "side": Side}
@@ -129,7 +129,7 @@ async def get_orders(
     """The pending orders and the recent final ones (Broker.current_orders): what a terminal polls."""
     statuses = None if status is None else [OrderStatus(value) for value in status]
     return conditional_read(
-        broker, ORDERS, lambda: [order_json(order) for order in broker.current_orders(statuses, symbol)]
+        broker, ORDERS, lambda: json_array([order.body for order in broker.current_orders(statuses, symbol)])
     )
 
 

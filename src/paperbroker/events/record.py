@@ -37,6 +37,7 @@ from paperbroker.store.base import (
     MARKET,
     HistoryPosition,
     Ledger,
+    ListedOrder,
     OwnedEvent,
     Store,
     StoredEvent,
@@ -200,7 +201,7 @@ class RecordingLedger:
     def final_orders(self, limit: int) -> list[Order]:
         return self._inner.final_orders(limit)
 
-    def current_orders(self, recent: int) -> list[Order]:
+    def current_orders(self, recent: int) -> list[ListedOrder]:
         return self._inner.current_orders(recent)
 
     def final_orders_page(

@@ -46,6 +46,16 @@ class HistoryPosition(NamedTuple):
     seq: int
 
 
+class ListedOrder(NamedTuple):
+    """An order as getOrders lists it: its contract JSON, which the store writes with every change of the
+    order (so a poll reads one column, not an Order built from 26), and what the list is filtered by."""
+
+    id: str
+    status: int
+    symbol: str
+    body: bytes
+
+
 class Ledger(Protocol):
     @property
     def account_id(self) -> str | None:
@@ -84,7 +94,7 @@ class Ledger(Protocol):
         """Filled, Canceled and Rejected orders, the most recently changed first, at most `limit`."""
         ...
 
-    def current_orders(self, recent: int) -> list[Order]:
+    def current_orders(self, recent: int) -> list[ListedOrder]:
         """The pending orders (Inactive, Placing, Working) and the `recent` most recently finalized ones,
         oldest first; the cost follows those, not the account's history."""
         ...

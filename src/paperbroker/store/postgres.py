@@ -35,11 +35,14 @@ from psycopg_pool import ConnectionPool
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT
 from paperbroker.store.sql import (
+    FILL_BODY,
+    MISSING_BODIES,
     ORDER_COLUMNS,
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
     first_event_id,
+    order_bodies,
     order_from,
 )
 
@@ -78,7 +81,8 @@ CREATE TABLE IF NOT EXISTS orders (
     guaranteed_stop TEXT,
     trailing_stop_pips TEXT,
     custom_fields TEXT,
-    expires_at BIGINT
+    expires_at BIGINT,
+    body BYTEA
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
@@ -319,7 +323,12 @@ class PostgresStore:
             if "schema_version" in tables:
                 found = conn.execute("SELECT version FROM schema_version").fetchone()
                 version = None if found is None else int(found[0])
-            check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables)
+            if check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables):
+                conn.execute("ALTER TABLE orders ADD COLUMN body BYTEA")
+                fill = FILL_BODY.replace("?", "%s")
+                with conn.cursor() as cursor:
+                    cursor.executemany(fill, order_bodies(conn.execute(MISSING_BODIES).fetchall()))
+                conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
             conn.execute(SCHEMA)
             if "events" not in tables:
                 start = sql.SQL("ALTER TABLE events ALTER COLUMN id RESTART WITH {}")

@@ -24,11 +24,14 @@ from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT, TickerLock
 from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import (
+    FILL_BODY,
+    MISSING_BODIES,
     ORDER_COLUMNS,
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
     first_event_id,
+    order_bodies,
     order_from,
 )
 
@@ -62,7 +65,8 @@ CREATE TABLE IF NOT EXISTS orders (
     guaranteed_stop TEXT,
     trailing_stop_pips TEXT,
     custom_fields TEXT,
-    expires_at BIGINT
+    expires_at BIGINT,
+    body BLOB
 );
 CREATE INDEX IF NOT EXISTS orders_waiting
     ON orders (symbol, side, trigger_kind, trigger_price) WHERE status = 6;
@@ -198,7 +202,12 @@ class SQLiteStore:
         try:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             orders = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'orders'"
-            check_schema_version(self.path, version or None, self._conn.execute(orders).fetchone()[0] > 0)
+            upgrade = check_schema_version(
+                self.path, version or None, self._conn.execute(orders).fetchone()[0] > 0
+            )
+            if upgrade:
+                self._conn.execute("ALTER TABLE orders ADD COLUMN body BLOB")
+                self._conn.executemany(FILL_BODY, order_bodies(self._conn.execute(MISSING_BODIES)))
             for statement in SCHEMA.split(";"):
                 self._conn.execute(statement)
             self._conn.execute(
