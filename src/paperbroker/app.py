@@ -22,6 +22,7 @@ from paperbroker.api import auth, bind_handlers
 from paperbroker.api.problems import broker_error
 from paperbroker.broker import Broker, BrokerConfig
 from paperbroker.contract import spec_path
+from paperbroker.durable import DurableAnswers
 from paperbroker.edges import AllowHeader, BodySizeLimit, ControlCharacterGuard, RootRedirect
 from paperbroker.engine.errors import BrokerError
 from paperbroker.engine.instruments import Catalog
@@ -189,6 +190,9 @@ def create_app(
     add_after_security(
         app, IdempotencyKeys, records=open_records(settings.db), ttl_seconds=settings.idempotency_ttl
     )
+    commits = broker.store.group_commits()
+    if commits is not None:  # outermost: every answer, the edges' and the idempotency replays' too
+        app.add_middleware(DurableAnswers, MiddlewarePosition.BEFORE_EXCEPTION, commits=commits)
     add_cors(app, settings.cors_origins)
     if settings.rate_limit:  # inside CORS, so a 429 reaches the page; before the other edges and auth
         counter = open_counter(settings.db, Policy(settings.rate_limit, settings.rate_window))

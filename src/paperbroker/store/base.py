@@ -18,6 +18,7 @@ from typing import NamedTuple, Protocol
 
 from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import Account, Execution, Order, OrderStatus, ParentType, Position, Quote
+from paperbroker.store.groupcommit import GroupCommit
 
 StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
@@ -232,6 +233,11 @@ class Store(Protocol):
 
     def ticker_lock(self) -> TickerLock:
         """A new lock that processes sharing this store contend for, so the market ticks once."""
+        ...
+
+    def group_commits(self) -> GroupCommit | None:
+        """Commits stop waiting for the disk; `GroupCommit.durable` waits for many at once (a service awaits
+        it before answering). None: every commit is durable when it returns."""
         ...
 
     def close(self) -> None: ...

@@ -362,6 +362,11 @@ class PostgresStore:
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
 
+    def group_commits(self) -> None:
+        """A PostgreSQL COMMIT returns once the server has made it durable (`synchronous_commit = on`), and
+        the server groups concurrent commits itself."""
+        return None
+
     def close(self) -> None:
         self._pool.close()
 

@@ -1,0 +1,90 @@
+"""DurableAnswers holds an answer until the commits made during its request are on disk, and only then."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from paperbroker.app import create_app
+from paperbroker.durable import DurableAnswers
+from paperbroker.store.groupcommit import GroupCommit
+from tests.keys import AUTH, local_settings
+
+
+class HeldDisk:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.released = threading.Event()
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        assert self.released.wait(5), "the test never released the fsync"
+
+
+def app_over(group: GroupCommit) -> DurableAnswers:
+    async def write(request: Request) -> PlainTextResponse:
+        group.count_commit()
+        return PlainTextResponse("written", status_code=201)
+
+    async def read(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("read")
+
+    routes = [Route("/write", write, methods=["POST"]), Route("/read", read)]
+    return DurableAnswers(Starlette(routes=routes), commits=group)
+
+
+def test_a_write_is_answered_after_its_fsync_and_a_read_meanwhile_at_once(tmp_path: Path) -> None:
+    asyncio.run(_write_waits_read_does_not(tmp_path))
+
+
+async def _write_waits_read_does_not(tmp_path: Path) -> None:
+    disk = HeldDisk()
+    group = GroupCommit(str(tmp_path / "db-wal"), sync=disk)
+    transport = httpx.ASGITransport(app=app_over(group))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        write = asyncio.ensure_future(client.post("/write"))
+        await asyncio.sleep(0.1)
+        assert not write.done() and disk.calls == 1
+        read = await asyncio.wait_for(client.get("/read"), 2)
+        assert read.text == "read"
+        disk.released.set()
+        answer = await asyncio.wait_for(write, 5)
+        assert answer.status_code == 201 and answer.text == "written"
+    assert disk.calls == 1
+    group.close()
+
+
+def test_the_service_on_a_file_acknowledges_an_order_after_an_fsync_of_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else "?")
+        fsync(fd)
+
+    db = tmp_path / "paperbroker.db"
+    app = create_app(local_settings(db=str(db), market=False, rate_limit=0))
+    monkeypatch.setattr("paperbroker.store.groupcommit.os.fsync", recording_fsync)
+    body = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 100}
+    with TestClient(app, headers=AUTH) as client:
+        before = len(synced)
+        placed = client.post("/api/v1/broker/orders", json=body)
+        assert placed.status_code == 201, placed.text
+        assert len(synced) == before + 1
+        listed = client.get("/api/v1/broker/orders")
+        assert [order["id"] for order in listed.json()] == [placed.json()["orderId"]]
+        assert len(synced) == before + 1  # nothing committed since: answered without an fsync
+    if os.path.exists("/proc/self/fd"):
+        assert set(synced) == {f"{db}-wal"}

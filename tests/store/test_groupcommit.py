@@ -1,0 +1,98 @@
+"""Group commit on a real log file: one fsync covers every commit made before it began, the commits made
+while it runs share the next one, and a failed fsync fails its waiters and is tried again."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from paperbroker.engine.model import Position
+from paperbroker.store.groupcommit import GroupCommit
+from paperbroker.store.sqlite import SQLiteStore
+
+
+class SlowDisk:
+    """An fsync that counts its calls and, while `hold` is clear, waits (as a disk busy with a sync)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.hold = threading.Event()
+        self.fail_next = False
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        assert self.hold.wait(5), "the test never released the fsync"
+        if self.fail_next:
+            self.fail_next = False
+            raise OSError(5, "Input/output error")
+
+
+def test_commits_made_while_one_fsync_runs_share_the_next(tmp_path: Path) -> None:
+    asyncio.run(_commits_share_fsyncs(tmp_path))
+
+
+async def _commits_share_fsyncs(tmp_path: Path) -> None:
+    disk = SlowDisk()
+    group = GroupCommit(str(tmp_path / "db-wal"), sync=disk)
+    group.count_commit()
+    first = asyncio.ensure_future(group.durable(1))
+    await asyncio.sleep(0.05)
+    for _ in range(9):
+        group.count_commit()
+    later = [asyncio.ensure_future(group.durable(commit)) for commit in range(2, 11)]
+    await asyncio.sleep(0.05)
+    assert not first.done() and not any(waiter.done() for waiter in later)
+    assert disk.calls == 1
+    disk.hold.set()
+    await asyncio.wait_for(asyncio.gather(first, *later), 5)
+    assert disk.calls == 2  # commit 1's, then one for commits 2 to 10
+    await group.durable(10)  # already durable: no fsync
+    assert disk.calls == 2
+    group.close()
+
+
+def test_a_failed_fsync_fails_its_waiters_and_the_next_wait_syncs_again(tmp_path: Path) -> None:
+    asyncio.run(_failed_fsync(tmp_path))
+
+
+async def _failed_fsync(tmp_path: Path) -> None:
+    disk = SlowDisk()
+    disk.hold.set()
+    disk.fail_next = True
+    group = GroupCommit(str(tmp_path / "db-wal"), sync=disk)
+    group.count_commit()
+    with pytest.raises(OSError, match="Input/output error"):
+        await group.durable(1)
+    await group.durable(1)
+    assert disk.calls == 2
+    group.close()
+
+
+def test_a_store_with_group_commits_commits_without_fsync_and_counts_its_commits(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "paperbroker.db")
+    group = store.group_commits()
+    assert group is not None and store.group_commits() is group
+    assert group.log_path == f"{tmp_path / 'paperbroker.db'}-wal"
+    assert store._conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    for qty in ("1", "2"):
+        with store.transaction() as ledger:
+            ledger.put_position("AAPL", Position("AAPL", Decimal(qty), Decimal(1)))
+    with store.snapshot():
+        pass
+    assert group.committed == 2  # a snapshot commits nothing
+    store.close()
+    with sqlite3.connect(tmp_path / "paperbroker.db") as conn:
+        assert conn.execute("SELECT qty FROM positions").fetchall() == [("2",)]
+    conn.close()
+
+
+def test_a_store_without_a_file_has_nothing_to_make_durable() -> None:
+    store = SQLiteStore(":memory:")
+    assert store.group_commits() is None
+    assert store._conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL, as it was
+    store.close()
