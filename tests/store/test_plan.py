@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from paperbroker.engine.model import OrderStatus
-from paperbroker.store.postgres import PostgresStore
+from paperbroker.store.postgres import PostgresLedger, PostgresStore
 from paperbroker.store.sql import (
     CURRENT_ORDERS,
     FINAL_PAGE,
@@ -139,3 +139,38 @@ def test_an_accounts_due_orders_search_their_own_index_on_sqlite(tmp_path: Path)
     searched = "SEARCH orders USING INDEX orders_expiring_by_account"
     assert details[0] == f"{searched} (account_id=? AND expires_at>? AND expires_at<?)", details
     store.close()
+
+
+def test_an_accounts_due_orders_search_their_own_index_on_postgres(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on SQLite: 5,000 working orders without an expiry must not be read to find none due (the planner
+    read them all through orders_pending in a store filled by placeOrder, 0.97 ms per request)."""
+    sent: list[tuple[str, Any]] = []
+    execute = PostgresLedger._execute
+
+    def recorded(self: PostgresLedger, query: str, params: Any = ()) -> Any:
+        sent.append((query, params))
+        return execute(self, query, params)
+
+    with fresh_schema(pg_dsn) as schema:
+        store = PostgresStore(pg_dsn, schema=schema)
+        with store.connect() as conn:
+            conn.execute(
+                "INSERT INTO orders (account_id, id, symbol, type, side, qty, status, update_time,"
+                " filled_qty, triggered)"
+                " SELECT 'paper', n::text, 'AAPL', 1, 1, '1', 6, 1764072000000 + n, '0', 0"
+                " FROM generate_series(1, 5000) AS n"
+            )
+        monkeypatch.setattr(PostgresLedger, "_execute", recorded)
+        with store.snapshot() as ledger:
+            ledger.orders_expiring(1_764_072_000_000)
+        monkeypatch.undo()
+        query, params = next((q, p) for q, p in sent if "expires_at" in q)
+        with store.connect() as conn:
+            row = conn.execute(f"EXPLAIN (FORMAT JSON) {query.replace('?', '%s')}", params).fetchone()
+        store.close()
+    assert row is not None
+    plan = row[0] if isinstance(row[0], list) else json.loads(row[0])
+    searched = {n["Index Name"] for n in plan_nodes(plan[0]["Plan"]) if "Index Name" in n}
+    assert searched == {"orders_expiring_by_account"}, plan

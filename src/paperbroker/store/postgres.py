@@ -90,6 +90,10 @@ CREATE INDEX IF NOT EXISTS orders_by_account ON orders (account_id, seq);
 CREATE INDEX IF NOT EXISTS orders_by_parent
     ON orders (account_id, parent_id, seq) WHERE parent_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_expiring ON orders (expires_at) WHERE status = 6 AND expires_at IS NOT NULL;
+-- an account's due orders, which every request of the account looks for: without it the planner takes
+-- orders_pending for `account_id = ?` and reads every working order of the account on each request
+CREATE INDEX IF NOT EXISTS orders_expiring_by_account
+    ON orders (account_id, expires_at) WHERE status = 6 AND expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS orders_trailing ON orders (symbol, seq) WHERE status = 6 AND stop_type = 1;
 CREATE INDEX IF NOT EXISTS orders_final
     ON orders (account_id, update_time, seq) WHERE status IN (1, 2, 5);
