@@ -18,6 +18,9 @@ from connexion.middleware.response_validation import ResponseValidationAPI, Resp
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments
+from connexion.validators.parameter import ParameterValidator
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 
 # paperbroker.fastpath relies on exactly these Connexion internals: it calls, subclasses or replaces them.
 # If one changes, re-read it, re-check paperbroker.fastpath against it, then record the new digest here.
@@ -46,6 +49,17 @@ PATCHED: list[tuple[Any, str]] = [
     (ResponseValidationAPI.make_operation, "770d433c2951acf6"),
     (AbstractURIParser.__init__, "1df20ff67036c6cb"),
     (SwaggerUIMiddleware.__call__, "63d1a07033fd923d"),
+    # Where the parameter validator cannot fail, it is skipped (middlewares._unfailing_without); Starlette's
+    # Headers copy the scope's header list when Connexion reads a header, which the skip repeats.
+    (ParameterValidator.validate, "e5615916d947428b"),
+    (ParameterValidator.validate_request, "e3d4a4e16aaee99e"),
+    (ParameterValidator.validate_parameter, "2d9293659a1c1ea5"),
+    (ParameterValidator.validate_query_parameter, "442854ab9b6386dd"),
+    (ParameterValidator.validate_header_parameter, "b99bd3b5f592e6da"),
+    (ParameterValidator.validate_query_parameter_list, "b693345e9ac37e1f"),
+    (ParameterValidator.validate_parameter_list, "66d3159ba2e57641"),
+    (Headers.__init__, "333c27c381f7c297"),
+    (HTTPConnection.__dict__["headers"].fget, "3e99d00c4fc56757"),
 ]
 
 

@@ -24,6 +24,7 @@ from connexion.middleware.response_validation import (
 )
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
+from connexion.validators.parameter import ParameterValidator
 from starlette.types import Receive, Scope, Send
 
 
@@ -74,19 +75,57 @@ class _ContentTypePerValue:
         return found
 
 
+_READ_BY_VALIDATE = (
+    "validate",
+    "validate_request",
+    "validate_query_parameter_list",
+    "validate_parameter_list",
+    "validate_query_parameter",
+    "validate_header_parameter",
+)
+"""What ParameterValidator.validate runs for an operation with only query and header parameters."""
+
+
+def _unfailing_without(validator_cls: t.Any, parameters: list[dict[str, t.Any]]) -> frozenset[bytes] | None:
+    """When the parameter validator cannot fail for a request with an empty query string that sends none of
+    the operation's header parameters: the raw names of those headers. None when it can, or may.
+
+    Connexion's ParameterValidator then finds no extra query parameter (strict validation), and reads each
+    declared query and header parameter as absent (None), which the validator class's `validate_parameter`
+    must pass: it fails a required one. A path or cookie parameter is always validated, and a validator
+    class that changes how parameters are read is always run.
+    """
+    if not (isinstance(validator_cls, type) and issubclass(validator_cls, ParameterValidator)):
+        return None
+    validator: t.Any = validator_cls
+    if any(getattr(validator, name) is not getattr(ParameterValidator, name) for name in _READ_BY_VALIDATE):
+        return None
+    for parameter in parameters:
+        if parameter["in"] not in ("query", "header") or parameter.get("required"):
+            return None
+        if validator.validate_parameter(parameter["in"], None, parameter) is not None:
+            return None
+    return frozenset(p["name"].lower().encode("latin-1") for p in parameters if p["in"] == "header")
+
+
 class _PreparedRequestValidation(_ContentTypePerValue, RequestValidationOperation):  # type: ignore[misc]
     """Connexion's request validation, with what it rebuilds per request built once per operation.
 
     Connexion constructs a URI parser, a parameter validator, a MediaTypeDict of the accepted types and a
     body validator for every request. All of them depend only on the operation (and the request's media
     type and charset), so they are kept: the parameter validator for the operation, the rest per media
-    type the operation accepts. The checks made and their order are Connexion's.
+    type the operation accepts. The checks made and their order are Connexion's. The parameter validator is
+    not run where it cannot fail (`_unfailing_without`): a request without query string or header
+    parameters, to an operation without path parameters or required ones.
     """
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._parameter_validator: t.Any = None
         self._bodies: dict[tuple[str, str], t.Any] = {}
+        self._unfailing_without = _unfailing_without(
+            self._validator_map["parameter"], self._operation.parameters
+        )
 
     def _body_validator(self, mime_type: str, encoding: str) -> t.Any:
         """None when the operation has no body schema for the type or no validator is registered."""
@@ -127,8 +166,11 @@ class _PreparedRequestValidation(_ContentTypePerValue, RequestValidationOperatio
                 strict_validation=self.strict_validation,
                 security_query_params=self.security_query_params,
             )
-        if self._operation.parameters or scope["query_string"]:  # otherwise there is nothing it could reject
+        headers = self._unfailing_without
+        if headers is None or scope["query_string"] or any(name in headers for name, _ in scope["headers"]):
             self._parameter_validator.validate(scope)
+        elif headers:  # Connexion's validator read the headers through Starlette, which copies their list
+            scope["headers"] = list(scope["headers"])
         mime_type, encoding = self.extract_content_type(scope["headers"])
         validator = self._body_validator(mime_type, encoding)
         if validator is not None:
