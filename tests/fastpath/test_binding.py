@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from connexion.operations import OpenAPIOperation
+from connexion import context as connexion_context
+from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
+from connexion.lifecycle import ConnexionRequest
+from connexion.operations import AbstractOperation, OpenAPIOperation
 from connexion.resolver import Resolver
 from starlette.testclient import TestClient
 
@@ -187,3 +193,88 @@ def test_an_operation_binding_covers_is_accepted() -> None:
     )
     bound = fastpath.BoundOperation(operation, fastpath.OrjsonJsonifier(), pythonic_params=True)
     assert bound.operation_id == "makeThing"
+
+
+def _empty_query_scope(operation: AbstractOperation) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": operation.method.upper(),
+        "path": operation.path,
+        "query_string": b"",
+        "headers": [],
+        "path_params": {},
+    }
+
+
+def _connexion_kwargs(bound: fastpath.BoundOperation) -> dict[str, Any]:
+    """The handler's arguments as Connexion's own parameter decorator computes them for an empty query."""
+    operation = bound._operation
+
+    @functools.wraps(bound._fn)  # the decorator reads the handler's signature through __wrapped__
+    async def capture(**kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def call() -> dict[str, Any]:
+        connexion_context._operation.set(operation)
+        connexion_context._context.set({})  # no caller: its entries are not the query's
+        uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        request = ConnexionRequest(_empty_query_scope(operation), receive, uri_parser=uri_parser)
+        decorator = AsyncParameterDecorator(framework=StarletteFramework, pythonic_params=True)
+        found: dict[str, Any] = await decorator(capture)(request)
+        return found
+
+    return asyncio.run(call())
+
+
+def _check_empty_query(bound: fastpath.BoundOperation) -> dict[str, Any]:
+    expected = _connexion_kwargs(bound)
+    scope = _empty_query_scope(bound._operation)
+    first, second = bound._kwargs(scope), bound._kwargs(scope)
+    assert first == second == expected == bound._parsed_kwargs(scope), bound.operation_id
+    for name, value in first.items():  # each call gets its own values, as from Connexion
+        assert isinstance(value, (str, int, float, bool, type(None))) or value is not second[name], name
+    return first
+
+
+def test_an_empty_query_gets_the_arguments_connexion_computes(client: TestClient) -> None:
+    prepared = {}
+    for bound in _operations(client.app):
+        operation = bound._operation
+        if any(p["in"] == "path" for p in operation.parameters) or operation.request_body:
+            assert bound._empty_query is None, bound.operation_id
+            continue
+        assert bound._empty_query is not None, bound.operation_id
+        prepared[bound.operation_id] = _check_empty_query(bound)
+    assert prepared["getOrders"] == {}  # absent, without a default: the handler's own default applies
+    assert prepared["getOrdersHistory"]["limit"] == 100
+    assert len(prepared) >= 8
+
+
+def test_mutable_defaults_are_fresh_per_call() -> None:
+    async def handler(symbols: Any, depth: Any, limit: Any) -> Any:
+        raise AssertionError("never called")
+
+    operation = OpenAPIOperation(
+        method="get",
+        path="/things",
+        operation={
+            "operationId": "getThings",
+            "parameters": [
+                {"name": "symbols", "in": "query", "schema": {"type": "array", "items": {"type": "string"},
+                                                             "default": ["A", "B"]}},
+                {"name": "depth", "in": "query", "style": "deepObject", "explode": True,
+                 "schema": {"type": "object", "properties": {"n": {"type": "integer", "default": 2}}}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 5}},
+            ],
+            "responses": {"200": {"description": "ok"}},
+        },
+        resolver=Resolver(function_resolver=lambda _: handler),
+    )  # fmt: skip
+    bound = fastpath.BoundOperation(operation, fastpath.OrjsonJsonifier(), pythonic_params=True)
+    assert _check_empty_query(bound) == {"symbols": ["A", "B"], "depth": {"n": 2}, "limit": 5}
+    scope = _empty_query_scope(operation)
+    bound._kwargs(scope)["symbols"].append("C")
+    assert bound._kwargs(scope)["symbols"] == ["A", "B"]

@@ -60,6 +60,12 @@ PATCHED: list[tuple[Any, str]] = [
     (ParameterValidator.validate_parameter_list, "66d3159ba2e57641"),
     (Headers.__init__, "333c27c381f7c297"),
     (HTTPConnection.__dict__["headers"].fget, "3e99d00c4fc56757"),
+    # An operation without parameters is bound with the query defaults computed once.
+    (parameter._get_query_defaults, "e8c78eeae75a9e2b"),
+    (parameter._get_default_obj, "bc08f3a01d287db2"),
+    (parameter._build_default_obj_recursive, "e38c25c2b9ec6b24"),
+    (parameter._query_args_helper, "272f1cd04f9d1145"),
+    (parameter._get_val_from_param, "23ae7326c64a85ea"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import typing as t
 
@@ -22,6 +23,8 @@ from starlette.types import Receive, Scope, Send
 
 from paperbroker.validation import PARSED_BODY
 
+_IMMUTABLE = (str, int, float, bool, bytes, type(None))
+
 
 @functools.lru_cache(maxsize=512)
 def _pythonic(name: str) -> str:
@@ -38,6 +41,8 @@ class BoundOperation:
     Path and query values still go through Connexion's own URI parser and type casts; the body is the one
     the request validator parsed and validated; header parameters are for validation only, as under Connexion.
     Handlers return `(body, status, headers)` with a JSON body, or a Starlette Response (a stream, a 304).
+    An operation without path parameters or body, asked with an empty query string, gets the arguments
+    Connexion computes for an empty query (the query parameters' defaults), computed here once.
     """
 
     def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier, pythonic_params: bool) -> None:
@@ -68,8 +73,23 @@ class BoundOperation:
                 f"{self.operation_id}: the handler takes {sorted(self._arguments)}, "
                 f"the operation declares {sorted(t.cast(set[str], expected))}"
             )
+        # Without path parameters or a body, a request with an empty query string gets the query defaults:
+        # Connexion's answer for that case, computed once (and copied per call, deeply if it holds a list).
+        self._empty_query: dict[str, t.Any] | None = None
+        self._empty_query_copied = False
+        if not self._has_path and self._body_name is None:
+            self._empty_query = self._parsed_kwargs({"query_string": b""})
+            self._empty_query_copied = not all(
+                isinstance(value, _IMMUTABLE) for value in self._empty_query.values()
+            )
 
     def _kwargs(self, scope: Scope) -> dict[str, t.Any]:
+        empty = self._empty_query
+        if empty is not None and not scope["query_string"]:
+            return copy.deepcopy(empty) if self._empty_query_copied else dict(empty)
+        return self._parsed_kwargs(scope)
+
+    def _parsed_kwargs(self, scope: Scope) -> dict[str, t.Any]:
         kwargs: dict[str, t.Any] = {}
         if self._has_path:
             path_params = self._uri_parser.resolve_path(scope.get("path_params", {}))
