@@ -15,12 +15,15 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.abstract import RoutedMiddleware
 from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
 from connexion.middleware.response_validation import ResponseValidationAPI, ResponseValidationOperation
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments
 from connexion.validators.parameter import ParameterValidator
+from starlette._utils import get_route_path
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
+from starlette.routing import Mount, Route, Router
 
 # paperbroker.fastpath relies on exactly these Connexion internals: it calls, subclasses or replaces them.
 # If one changes, re-read it, re-check paperbroker.fastpath against it, then record the new digest here.
@@ -66,6 +69,19 @@ PATCHED: list[tuple[Any, str]] = [
     (parameter._build_default_obj_recursive, "e38c25c2b9ec6b24"),
     (parameter._query_args_helper, "272f1cd04f9d1145"),
     (parameter._get_val_from_param, "23ae7326c64a85ea"),
+    # Routing: a path without parameters is looked up, with the scope changes Starlette's routers make.
+    (RoutingMiddleware.__call__, "32944caa9c9cad13"),
+    (RoutingMiddleware.add_api, "a25f6d00c2c1d3d2"),
+    (RoutingOperation.__call__, "634b2f09f2375ba4"),
+    (RoutingAPI._add_operation_internal, "1b9e5ec803988f5d"),
+    (Router.__call__, "e93fc286faeae611"),
+    (Router.app, "1b1fa16c99a8ce6b"),
+    (Mount.matches, "ac97bc77afeab550"),
+    (Mount.handle, "208ab48a6510dffd"),
+    (Route.matches, "4de50d376de04a00"),
+    (Route.handle, "96b34240b73daf60"),
+    (Route.__init__, "3221dd2e9e601abd"),
+    (get_route_path, "243011d2a68ca7fe"),
 ]
 
 

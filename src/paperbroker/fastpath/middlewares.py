@@ -2,6 +2,7 @@
 
 - The Swagger UI middleware lets requests for API operations through without routing them against its UI
   routes; the UI and openapi.json are served as before.
+- Routing finds an operation whose path has no parameters by one look-up; others go through the router.
 - Request and response validation build their validators and media-type tables once per operation (and
   per content type), instead of per request; every check is still made, in Connexion's order.
 """
@@ -22,9 +23,11 @@ from connexion.middleware.response_validation import (
     ResponseValidationMiddleware,
     ResponseValidationOperation,
 )
+from connexion.middleware.routing import RoutingMiddleware, RoutingOperation, _scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators.parameter import ParameterValidator
+from starlette.routing import Match, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 
@@ -255,8 +258,100 @@ class PreparedResponseValidationMiddleware(ResponseValidationMiddleware):  # typ
     api_cls = _PreparedResponseValidationAPI
 
 
+_ROUTED = frozenset({"router", "route", "endpoint", "path_params", "app_root_path", "route_root_path"})
+"""Scope keys Starlette's routers read or set: a scope that already has one is left to them."""
+
+
+def _first_full(router: Router, scope: Scope) -> tuple[t.Any, t.MutableMapping[str, t.Any]]:
+    """The route Starlette's Router.app hands a request to when one matches in full, and its child scope."""
+    for route in router.routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.FULL:
+            return route, child_scope
+    return None, {}
+
+
+class LeanRoutingMiddleware(RoutingMiddleware):  # type: ignore[misc]
+    """Connexion's RoutingMiddleware; an operation whose path has no parameters is found by one look-up.
+
+    Connexion copies the scope, then lets Starlette's router match the path against each API's mount and
+    each of its routes, in order, with regular expressions. For a path without parameters the outcome is
+    fixed: it is worked out once per (path, method), by those same routes' own `matches`, and kept. A hit
+    makes the scope changes the two routers make, then calls Connexion's RoutingOperation, as they would.
+    Templated paths, redirects, 404s and 405s, a root path, and anything else go through the router.
+    """
+
+    def __init__(self, app: t.Any) -> None:
+        super().__init__(app)
+        self._static: dict[tuple[str, str], tuple[t.Any, ...]] | None = None
+
+    def add_api(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().add_api(*args, **kwargs)
+        self._static = None
+
+    def _static_routes(self) -> dict[tuple[str, str], tuple[t.Any, ...]]:
+        found: dict[tuple[str, str], tuple[t.Any, ...]] = {}
+        if self.router.middleware_stack != self.router.app:
+            return found
+        for mount in self.router.routes:
+            if not (isinstance(mount, Mount) and isinstance(mount.app, Router) and "{" not in mount.path):
+                continue
+            api = mount.app
+            if api.middleware_stack != api.app:
+                continue
+            for route in api.routes:
+                if not (isinstance(route, Route) and "{" not in route.path and route.methods):
+                    continue
+                if not (isinstance(route.endpoint, RoutingOperation) and route.app is route.endpoint):
+                    continue
+                for method in route.methods:
+                    path = mount.path + route.path
+                    scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+                    outer, mounted = _first_full(self.router, scope)
+                    if outer is not mount or mounted["path_params"] or mounted["endpoint"] is not api:
+                        continue
+                    inner, routed = _first_full(api, {**scope, **mounted})
+                    if (
+                        inner is not route
+                        or routed["path_params"]
+                        or routed["endpoint"] is not route.endpoint
+                    ):
+                        continue
+                    found.setdefault(
+                        (path, method), (mount, mounted["app_root_path"], mounted["root_path"], api, route)
+                    )
+        return found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path") and _ROUTED.isdisjoint(scope):
+            static = self._static
+            if static is None:
+                static = self._static = self._static_routes()
+            hit = static.get((scope["path"], scope["method"]))
+            if hit is not None:
+                mount, app_root_path, root_path, api, route = hit
+                _scope.set(scope.copy())  # type: ignore[attr-defined]  # as Connexion copies it
+                # What Router.app, Mount.matches, Router.app (the API's) and Route.matches set, in order.
+                scope["router"] = self.router
+                scope["route"] = mount
+                scope.update(
+                    {
+                        "path_params": {},
+                        "app_root_path": app_root_path,
+                        "root_path": root_path,
+                        "endpoint": api,
+                    }
+                )
+                scope["route"] = route
+                scope.update({"endpoint": route.endpoint, "path_params": {}})
+                await route.endpoint(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
 _LEAN = {
     SwaggerUIMiddleware: LeanSwaggerUIMiddleware,
+    RoutingMiddleware: LeanRoutingMiddleware,
     RequestValidationMiddleware: PreparedRequestValidationMiddleware,
     ResponseValidationMiddleware: PreparedResponseValidationMiddleware,
 }
@@ -265,8 +360,8 @@ _LEAN = {
 def lean_middlewares() -> list[t.Any]:
     """Connexion's default middleware stack, with the lean variants above in place of their originals.
 
-    Positions in `app.add_middleware` that name a replaced class (BEFORE_SWAGGER, BEFORE_VALIDATION) no
-    longer match; BEFORE_EXCEPTION and the others do.
+    Positions in `app.add_middleware` that name a replaced class (BEFORE_SWAGGER, BEFORE_ROUTING,
+    BEFORE_VALIDATION) no longer match; BEFORE_EXCEPTION and the others do.
     """
     return [_LEAN.get(middleware, middleware) for middleware in ConnexionMiddleware.default_middlewares]
 
