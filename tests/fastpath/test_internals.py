@@ -16,7 +16,9 @@ from connexion.middleware.abstract import RoutedMiddleware
 from connexion.middleware.request_validation import RequestValidationAPI, RequestValidationOperation
 from connexion.middleware.response_validation import ResponseValidationAPI, ResponseValidationOperation
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware, RoutingOperation
+from connexion.middleware.security import SecurityAPI, SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.security import AbstractSecurityHandler, SecurityHandlerFactory
 from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments
 from connexion.validators.parameter import ParameterValidator
@@ -82,6 +84,18 @@ PATCHED: list[tuple[Any, str]] = [
     (Route.handle, "96b34240b73daf60"),
     (Route.__init__, "3221dd2e9e601abd"),
     (get_route_path, "243011d2a68ca7fe"),
+    # Security: a bearer key alone is checked from the scope, with the context Connexion sets.
+    (SecurityOperation.__init__, "fee71d264ae47ce4"),
+    (SecurityOperation.__call__, "64eb38b0d5982445"),
+    (SecurityOperation.from_operation, "317f82c82b2718d5"),
+    (SecurityOperation._get_verification_fn, "3e06412c6ce76aa1"),
+    (SecurityAPI.make_operation, "8051a99c0921b5fd"),
+    (SecurityHandlerFactory.parse_security_scheme, "687e91b8803382e0"),
+    (SecurityHandlerFactory.verify_security, "eb34fea712e0643a"),
+    (SecurityHandlerFactory._raise_most_specific, "31c57164202788f8"),
+    (AbstractSecurityHandler.get_fn, "6a2992e2057688ca"),
+    (ConnexionRequest.__dict__["context"].fget, "5ee2afcadc9c35fe"),
+    (Headers.__getitem__, "c49baa3cfea56709"),
 ]
 
 

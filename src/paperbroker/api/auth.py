@@ -8,6 +8,7 @@ travels in Connexion's request context to the handlers (`caller()`), which act o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,25 +29,36 @@ def unauthorized(detail: str) -> ProblemException:
     return ProblemException(status=401, title="Unauthorized", detail=detail, headers=CHALLENGE)
 
 
+def token_info(verify: Verify, authorization: str | None) -> dict[str, Any]:
+    """Connexion's token info for the request's Authorization header (None: none sent), or a 401."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    key = token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    found = verify(key)
+    if found is None:
+        raise unauthorized(
+            "Send an API key as `Authorization: Bearer <key>`."
+            if key is None
+            else "The API key is not valid: unknown, revoked or malformed."
+        )
+    return {"sub": found.user_id, "caller": found}
+
+
 def security_map(verify: Verify) -> dict[str, type[BearerSecurityHandler]]:
-    """Connexion's `security_map` with the `bearer` scheme checked by `verify`."""
+    """Connexion's `security_map` with the `bearer` scheme checked by `verify`.
+
+    The handler also offers `check_authorization` (the header's value → token info, or a 401), which
+    paperbroker.fastpath calls directly from the ASGI scope for operations this scheme alone secures.
+    """
 
     class KeyHandler(BearerSecurityHandler):  # type: ignore[misc]
+        check_authorization = staticmethod(functools.partial(token_info, verify))
+
         def _resolve_func(self, _scheme: dict[str, Any]) -> Verify:
             return verify
 
         def _get_verify_func(self, function: Verify) -> Callable[[Any], dict[str, Any]]:
             def check(request: Any) -> dict[str, Any]:
-                scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
-                key = token.strip() if scheme.lower() == "bearer" and token.strip() else None
-                found = function(key)
-                if found is None:
-                    raise unauthorized(
-                        "Send an API key as `Authorization: Bearer <key>`."
-                        if key is None
-                        else "The API key is not valid: unknown, revoked or malformed."
-                    )
-                return {"sub": found.user_id, "caller": found}
+                return token_info(function, request.headers.get("Authorization"))
 
             return check
 
@@ -67,4 +79,13 @@ def admin() -> Caller:
     return found
 
 
-__all__ = ["CHALLENGE", "AccountNotFound", "Verify", "admin", "caller", "security_map", "unauthorized"]
+__all__ = [
+    "CHALLENGE",
+    "AccountNotFound",
+    "Verify",
+    "admin",
+    "caller",
+    "security_map",
+    "token_info",
+    "unauthorized",
+]

@@ -3,6 +3,7 @@
 - The Swagger UI middleware lets requests for API operations through without routing them against its UI
   routes; the UI and openapi.json are served as before.
 - Routing finds an operation whose path has no parameters by one look-up; others go through the router.
+- The security check of a bearer key alone is made from the scope, without a request object.
 - Request and response validation build their validators and media-type tables once per operation (and
   per content type), instead of per request; every check is still made, in Connexion's order.
 """
@@ -24,6 +25,7 @@ from connexion.middleware.response_validation import (
     ResponseValidationOperation,
 )
 from connexion.middleware.routing import RoutingMiddleware, RoutingOperation, _scope
+from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators.parameter import ParameterValidator
@@ -349,9 +351,68 @@ class LeanRoutingMiddleware(RoutingMiddleware):  # type: ignore[misc]
         await super().__call__(scope, receive, send)
 
 
+def _bearer_check(security: list[t.Any], schemes: dict[str, t.Any], factory: t.Any) -> t.Any:
+    """The security handler's `check_authorization` (the Authorization header's value, or None, → token info,
+    or an exception) when one HTTP bearer scheme without scopes alone secures the operation and that
+    handler offers one (paperbroker.api.auth's does); otherwise None."""
+    if len(security) != 1 or len(security[0]) != 1:
+        return None
+    ((name, scopes),) = security[0].items()
+    scheme = schemes.get(name)
+    if scopes or not isinstance(scheme, dict) or scheme.get("type") != "http":
+        return None
+    if str(scheme.get("scheme", "")).lower() != "bearer":
+        return None
+    return getattr(factory.security_handlers.get("bearer"), "check_authorization", None)
+
+
+class _BearerSecurity(SecurityOperation):  # type: ignore[misc]
+    """Connexion's security check of one operation; for a bearer key alone, made from the scope.
+
+    Connexion wraps each request in a ConnexionRequest and runs the handler through its generic async
+    `verify_security` chain. For a single bearer scheme that chain calls the one check and re-raises what it
+    raises; here the same check is called on the same header value, and the same context set.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._check = _bearer_check(self.security, self.security_schemes, self.security_handler_factory)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        check = self._check
+        if check is None:
+            await super().__call__(scope, receive, send)
+            return
+        # Starlette's Headers, which Connexion reads the header with, copy the scope's list first.
+        headers = scope["headers"] = list(scope["headers"])
+        authorization = None
+        for name, value in headers:
+            if name == b"authorization":  # the first one, as Headers.get finds it
+                authorization = value.decode("latin-1")
+                break
+        info = check(authorization)
+        context = scope.setdefault("extensions", {}).setdefault("connexion_context", {})
+        context.update({"user": info.get("sub", info.get("uid")), "token_info": info})
+        await self.next_app(scope, receive, send)
+
+
+class _LeanSecurityAPI(SecurityAPI):  # type: ignore[misc]
+    def make_operation(self, operation: t.Any) -> SecurityOperation:
+        return _BearerSecurity.from_operation(
+            operation, next_app=self.next_app, security_handler_factory=self.security_handler_factory
+        )
+
+
+class LeanSecurityMiddleware(SecurityMiddleware):  # type: ignore[misc]
+    """Connexion's SecurityMiddleware; a bearer key alone is checked without a request object."""
+
+    api_cls = _LeanSecurityAPI
+
+
 _LEAN = {
     SwaggerUIMiddleware: LeanSwaggerUIMiddleware,
     RoutingMiddleware: LeanRoutingMiddleware,
+    SecurityMiddleware: LeanSecurityMiddleware,
     RequestValidationMiddleware: PreparedRequestValidationMiddleware,
     ResponseValidationMiddleware: PreparedResponseValidationMiddleware,
 }
@@ -361,7 +422,7 @@ def lean_middlewares() -> list[t.Any]:
     """Connexion's default middleware stack, with the lean variants above in place of their originals.
 
     Positions in `app.add_middleware` that name a replaced class (BEFORE_SWAGGER, BEFORE_ROUTING,
-    BEFORE_VALIDATION) no longer match; BEFORE_EXCEPTION and the others do.
+    BEFORE_SECURITY, BEFORE_VALIDATION) no longer match; BEFORE_EXCEPTION and the others do.
     """
     return [_LEAN.get(middleware, middleware) for middleware in ConnexionMiddleware.default_middlewares]
 
@@ -372,8 +433,7 @@ def add_after_security(app: t.Any, middleware_class: t.Any, **options: t.Any) ->
     class, which the lean stack replaces, so it cannot say where.)"""
     from functools import partial
 
-    from connexion.middleware.security import SecurityMiddleware
-
     stack: list[t.Any] = app.middleware.middlewares
-    index = next(i for i, entry in enumerate(stack) if getattr(entry, "func", entry) is SecurityMiddleware)
+    security = (SecurityMiddleware, LeanSecurityMiddleware)
+    index = next(i for i, entry in enumerate(stack) if getattr(entry, "func", entry) in security)
     stack.insert(index + 1, partial(middleware_class, **options))
