@@ -183,7 +183,9 @@ def test_responses_are_still_validated_in_full(service: tuple[TestClient, Path])
             "/broker/orders", json={"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 2}
         )
     with sqlite3.connect(db) as conn:  # the last of the orders breaks the contract: qty must be > 0
-        conn.execute("UPDATE orders SET qty = 0 WHERE id = '3'")
+        conn.execute("UPDATE orders SET qty = 0 WHERE id = '3'")  # what getOrder reads; getOrders lists:
+        conn.execute("UPDATE orders SET body = CAST(json_set(body, '$.qty', 0) AS BLOB) WHERE id = '3'")
+    assert client.get("/broker/orders/3").status_code == 500
     response = client.get("/broker/orders")
     assert response.status_code == 500
     assert "does not conform" in response.json()["detail"]
