@@ -12,6 +12,7 @@ import orjson
 from paperbroker.engine.model import Duration, Order, OrderStatus, OrderType, ParentType, Side, StopType
 from paperbroker.serialize import order_json
 from paperbroker.store.base import HistoryPosition, Ledger, ListedOrder, Store
+from paperbroker.store.sql import SQLLedger
 
 FINAL = (OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected)
 
@@ -83,6 +84,16 @@ def test_a_listed_order_is_its_contract_json_after_every_write_with_any_optional
         ("1", 6, "AAPL"), ("2", 1, "MSFT"), ("3", 5, "MSFT")
     ]  # fmt: skip
     assert orjson.loads(listed[2].body)["message"] == {"text": "no margin", "type": "error"}
+
+
+def test_a_row_written_without_its_body_is_listed_from_its_columns(store: Store) -> None:
+    placed = order(1, OrderStatus.Working, 10)
+    with store.transaction() as ledger:
+        ledger.add_order(placed)
+        assert isinstance(ledger, SQLLedger)
+        ledger._execute("UPDATE orders SET body = NULL WHERE id = ?", ("1",))  # as a bulk load leaves it
+    with store.snapshot() as ledger:
+        assert [orjson.loads(listed.body) for listed in ledger.current_orders(10)] == [order_json(placed)]
 
 
 def test_listing_pending_statuses_finds_them_by_symbol_and_status(store: Store) -> None:

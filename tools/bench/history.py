@@ -3,7 +3,7 @@
 Two `paperbroker serve` processes (one worker, market off, no rate limit) over SQLite files seeded alike but
 for their size: an open AAPL position, WORKING working orders and the rest final (filled and canceled in
 turn), written straight into the orders table in one INSERT ... SELECT (the bench only: placing a million
-orders through the API would take an hour). wrk (tools/bench/wrk.lua, `get`) then loads getOrders,
+orders through the API would take an hour), then their JSON bodies as the store writes them. wrk (tools/bench/wrk.lua, `get`) then loads getOrders,
 getPositions, getAccountInfo and getOrdersHistory's first page on each, the two sizes alternating first over
 the rounds; each figure is the median over rounds. Rows are `getOrders@1k`, `getOrders@1M`, ...; the table
 puts the two sizes side by side with their ratio (the target is at most 1.5).
@@ -24,6 +24,7 @@ from pathlib import Path
 from paperbroker.broker import RECENT_FINAL, Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.process import running
+from paperbroker.store.sql import FILL_BODY, MISSING_BODIES, fill_order_bodies
 from paperbroker.store.sqlite import SQLiteStore
 from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
@@ -61,6 +62,10 @@ def seed(path: Path, orders: int) -> None:
             " CASE WHEN i >= ? AND i % 2 = 0 THEN '100' ELSE NULL END, '100', 0,"
             " CASE WHEN i < ? THEN 1 ELSE NULL END, CASE WHEN i < ? THEN 100.0 ELSE NULL END FROM n",
             (orders - placed, first_final, START_MS, first_final, first_final, first_final, first_final),
+        )
+        fill_order_bodies(  # what paperbroker writes with every order: its JSON, which getOrders lists
+            lambda after: conn.execute(MISSING_BODIES, (after,)).fetchall(),
+            lambda pairs: conn.executemany(FILL_BODY, pairs),
         )
         conn.execute("ANALYZE")
 

@@ -41,8 +41,8 @@ from paperbroker.store.sql import (
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
+    fill_order_bodies,
     first_event_id,
-    order_bodies,
     order_from,
 )
 
@@ -329,9 +329,11 @@ class PostgresStore:
                 version = None if found is None else int(found[0])
             if check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables):
                 conn.execute("ALTER TABLE orders ADD COLUMN body BYTEA")
-                fill = FILL_BODY.replace("?", "%s")
                 with conn.cursor() as cursor:
-                    cursor.executemany(fill, order_bodies(conn.execute(MISSING_BODIES).fetchall()))
+                    fill_order_bodies(
+                        lambda after: conn.execute(MISSING_BODIES.replace("?", "%s"), (after,)).fetchall(),
+                        lambda pairs: cursor.executemany(FILL_BODY.replace("?", "%s"), pairs),
+                    )
                 conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
             conn.execute(SCHEMA)
             if "events" not in tables:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -41,7 +41,7 @@ getOrders lists); 4 holds many accounts (`account_id` on every trading table and
 released); 1 (never numbered) kept floats. Older versions are refused rather than migrated: a version-3
 position's primary key is its symbol alone, so moving it to (account, symbol) means rebuilding tables,
 and one start-up is not where a broker should risk that on a user's only copy. A version-4 database is
-upgraded in place when it opens: one added column, filled from the rows it sits beside (`order_bodies`).
+upgraded in place when it opens: one added column, filled from the rows it sits beside (`fill_order_bodies`).
 
 A table added with CREATE TABLE IF NOT EXISTS keeps the version (the `bars` table did): a version-3
 database gains it when it opens, and an older paperbroker of version 3 reads such a database as before."""
@@ -120,13 +120,21 @@ def check_schema_version(database: str, version: int | None, has_tables: bool) -
     return False
 
 
-MISSING_BODIES = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE body IS NULL"
+MISSING_BODIES = (
+    f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE seq > ? AND body IS NULL ORDER BY seq LIMIT 5000"
+)
 FILL_BODY = "UPDATE orders SET body = ? WHERE seq = ?"
 
 
-def order_bodies(rows: Iterable[Sequence[Any]]) -> list[tuple[bytes, int]]:
-    """(body, seq) for rows of `MISSING_BODIES`: the upgrade of a version-4 database's orders."""
-    return [(order_body(order_from(tuple(row[1:]))), int(row[0])) for row in rows]
+def fill_order_bodies(
+    select: Callable[[int], Sequence[Sequence[Any]]], update: Callable[[list[tuple[bytes, int]]], object]
+) -> None:
+    """Write the JSON body of every order that has none (a version-4 database's, or rows loaded in bulk),
+    5,000 at a time: `select(after)` runs MISSING_BODIES, `update(pairs)` FILL_BODY for each pair."""
+    after = 0
+    while rows := select(after):
+        update([(order_body(order_from(tuple(row[1:]))), int(row[0])) for row in rows])
+        after = int(rows[-1][0])
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -317,7 +325,16 @@ class SQLLedger:
 
     def current_orders(self, recent: int) -> list[ListedOrder]:
         rows = self._execute(CURRENT_ORDERS, (self._account, self._account, recent)).fetchall()
-        return [ListedOrder(oid, status, symbol, bytes(body)) for oid, status, symbol, body in rows]
+        return [
+            ListedOrder(oid, status, symbol, self._rendered(oid) if body is None else bytes(body))
+            for oid, status, symbol, body in rows
+        ]
+
+    def _rendered(self, order_id: str) -> bytes:
+        """The body of a row written without one (loaded in bulk by other means): made from its columns."""
+        order = self.get_order(order_id)
+        assert order is not None, "a listed order is there"
+        return order_body(order)
 
     def final_orders_page(
         self, limit: int, after: HistoryPosition | None = None

@@ -32,8 +32,8 @@ from paperbroker.store.sql import (
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
+    fill_order_bodies,
     first_event_id,
-    order_bodies,
     order_from,
 )
 
@@ -221,7 +221,10 @@ class SQLiteStore:
             )
             if upgrade:
                 self._conn.execute("ALTER TABLE orders ADD COLUMN body BLOB")
-                self._conn.executemany(FILL_BODY, order_bodies(self._conn.execute(MISSING_BODIES)))
+                fill_order_bodies(
+                    lambda after: self._conn.execute(MISSING_BODIES, (after,)).fetchall(),
+                    lambda pairs: self._conn.executemany(FILL_BODY, pairs),
+                )
             for statement in SCHEMA.split(";"):
                 self._conn.execute(statement)
             self._conn.execute(
