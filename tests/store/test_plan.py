@@ -94,6 +94,12 @@ def test_a_pending_status_listing_searches_orders_pending_on_sqlite(tmp_path: Pa
     store.close()
 
 
+BULK_ORDERS = (
+    "INSERT INTO orders (account_id, id, symbol, type, side, qty, status, update_time, filled_qty, triggered)"
+)
+"""Orders written straight into PostgreSQL, followed by a SELECT of their values (generate_series)."""
+
+
 def plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
     return [node, *(n for child in node.get("Plans", []) for n in plan_nodes(child))]
 
@@ -105,9 +111,7 @@ def test_the_polled_order_reads_search_the_accounts_index_ranges_on_postgres(pg_
         store = PostgresStore(pg_dsn, schema=schema)
         with store.connect() as conn:
             conn.execute(
-                "INSERT INTO orders (account_id, id, symbol, type, side, qty, status, update_time,"
-                " filled_qty, triggered)"
-                " SELECT CASE WHEN n % 4 = 0 THEN 'paper' ELSE 'other' || n % 4 END, n::text,"
+                f"{BULK_ORDERS} SELECT CASE WHEN n % 4 = 0 THEN 'paper' ELSE 'other' || n % 4 END, n::text,"
                 " 'AAPL', 1, 1, '1', CASE WHEN n % 50 = 0 THEN 6 ELSE 1 + n % 2 END,"
                 " 1764072000000 + n, '0', 0 FROM generate_series(1, 20000) AS n"
             )
@@ -157,9 +161,7 @@ def test_an_accounts_due_orders_search_their_own_index_on_postgres(
         store = PostgresStore(pg_dsn, schema=schema)
         with store.connect() as conn:
             conn.execute(
-                "INSERT INTO orders (account_id, id, symbol, type, side, qty, status, update_time,"
-                " filled_qty, triggered)"
-                " SELECT 'paper', n::text, 'AAPL', 1, 1, '1', 6, 1764072000000 + n, '0', 0"
+                f"{BULK_ORDERS} SELECT 'paper', n::text, 'AAPL', 1, 1, '1', 6, 1764072000000 + n, '0', 0"
                 " FROM generate_series(1, 5000) AS n"
             )
         monkeypatch.setattr(PostgresLedger, "_execute", recorded)
