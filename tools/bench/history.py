@@ -3,10 +3,11 @@
 Two `paperbroker serve` processes (one worker, market off, no rate limit) over SQLite files seeded alike but
 for their size: an open AAPL position, WORKING working orders and the rest final (filled and canceled in
 turn), written straight into the orders table in one INSERT ... SELECT (the bench only: placing a million
-orders through the API would take an hour), then their JSON bodies as the store writes them. wrk (tools/bench/wrk.lua, `get`) then loads getOrders,
-getPositions, getAccountInfo and getOrdersHistory's first page on each, the two sizes alternating first over
-the rounds; each figure is the median over rounds. Rows are `getOrders@1k`, `getOrders@1M`, ...; the table
-puts the two sizes side by side with their ratio (the target is at most 1.5).
+orders through the API would take an hour), then given their JSON bodies as the store writes them. wrk
+(tools/bench/wrk.lua, `get`) then loads getOrders, getPositions, getAccountInfo and getOrdersHistory's
+first page on each, the two sizes alternating first over the rounds; each figure is the median over
+rounds. Rows are `getOrders@1k`, `getOrders@1M`, ...; the table puts the two sizes side by side with their
+ratio (the target is at most 1.5).
 """
 
 from __future__ import annotations
