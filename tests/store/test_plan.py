@@ -149,7 +149,7 @@ def test_an_accounts_due_orders_search_their_own_index_on_postgres(
     pg_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As on SQLite: 5,000 working orders without an expiry must not be read to find none due (the planner
-    read them all through orders_pending in a store filled by placeOrder, 0.97 ms per request)."""
+    read them all through orders_pending in a store filled by placeOrder)."""
     sent: list[tuple[str, Any]] = []
     execute = PostgresLedger._execute
 
