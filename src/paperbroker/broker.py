@@ -57,7 +57,6 @@ from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, HistoryPosition, Led
 
 Clock = Callable[[], int]
 PENDING = (OrderStatus.Working, OrderStatus.Inactive)
-PENDING_STATUSES = (OrderStatus.Inactive, OrderStatus.Placing, OrderStatus.Working)
 RECENT_FINAL = 100
 """How many of the most recently finalized orders getOrders lists beside the pending ones."""
 
