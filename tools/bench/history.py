@@ -25,7 +25,7 @@ from pathlib import Path
 from paperbroker.broker import RECENT_FINAL, Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.process import running
-from paperbroker.store.sql import FILL_BODY, MISSING_BODIES, fill_order_bodies
+from paperbroker.store.sql import fill_order_bodies
 from paperbroker.store.sqlite import SQLiteStore
 from tools.bench import wrk as wrk_run
 from tools.bench.apps import BENCH_KEY
@@ -64,10 +64,7 @@ def seed(path: Path, orders: int) -> None:
             " CASE WHEN i < ? THEN 1 ELSE NULL END, CASE WHEN i < ? THEN 100.0 ELSE NULL END FROM n",
             (orders - placed, first_final, START_MS, first_final, first_final, first_final, first_final),
         )
-        fill_order_bodies(  # what paperbroker writes with every order: its JSON, which getOrders lists
-            lambda after: conn.execute(MISSING_BODIES, (after,)).fetchall(),
-            lambda pairs: conn.executemany(FILL_BODY, pairs),
-        )
+        fill_order_bodies(conn)  # what paperbroker writes with every order: its JSON, which getOrders lists
         conn.execute("ANALYZE")
 
 

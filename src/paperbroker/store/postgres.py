@@ -35,8 +35,6 @@ from psycopg_pool import ConnectionPool
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT
 from paperbroker.store.sql import (
-    FILL_BODY,
-    MISSING_BODIES,
     ORDER_COLUMNS,
     SCHEMA_VERSION,
     SQLLedger,
@@ -329,11 +327,7 @@ class PostgresStore:
                 version = None if found is None else int(found[0])
             if check_schema_version(f"PostgreSQL schema {name!r}", version, "orders" in tables):
                 conn.execute("ALTER TABLE orders ADD COLUMN body BYTEA")
-                with conn.cursor() as cursor:
-                    fill_order_bodies(
-                        lambda after: conn.execute(MISSING_BODIES.replace("?", "%s"), (after,)).fetchall(),
-                        lambda pairs: cursor.executemany(FILL_BODY.replace("?", "%s"), pairs),
-                    )
+                fill_order_bodies(conn, "%s")
                 conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
             conn.execute(SCHEMA)
             if "events" not in tables:

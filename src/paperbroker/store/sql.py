@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -120,20 +120,21 @@ def check_schema_version(database: str, version: int | None, has_tables: bool) -
     return False
 
 
-MISSING_BODIES = (
+_MISSING_BODIES = (
     f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE seq > ? AND body IS NULL ORDER BY seq LIMIT 5000"
 )
-FILL_BODY = "UPDATE orders SET body = ? WHERE seq = ?"
+_FILL_BODY = "UPDATE orders SET body = ? WHERE seq = ?"
 
 
-def fill_order_bodies(
-    select: Callable[[int], Sequence[Sequence[Any]]], update: Callable[[list[tuple[bytes, int]]], object]
-) -> None:
+def fill_order_bodies(connection: Any, placeholder: str = "?") -> None:
     """Write the JSON body of every order that has none (a version-4 database's, or rows loaded in bulk),
-    5,000 at a time: `select(after)` runs MISSING_BODIES, `update(pairs)` FILL_BODY for each pair."""
+    5,000 at a time, on a DB-API `connection` (sqlite3's, or psycopg's with placeholder `%s`)."""
+    select = _MISSING_BODIES.replace("?", placeholder)
+    update = _FILL_BODY.replace("?", placeholder)
     after = 0
-    while rows := select(after):
-        update([(order_body(order_from(tuple(row[1:]))), int(row[0])) for row in rows])
+    while rows := connection.execute(select, (after,)).fetchall():
+        bodies = [(order_body(order_from(tuple(row[1:]))), int(row[0])) for row in rows]
+        connection.cursor().executemany(update, bodies)
         after = int(rows[-1][0])
 
 

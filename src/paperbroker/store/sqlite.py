@@ -26,8 +26,6 @@ from paperbroker.store.base import DEFAULT_ACCOUNT, TickerLock
 from paperbroker.store.groupcommit import GroupCommit
 from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import (
-    FILL_BODY,
-    MISSING_BODIES,
     ORDER_COLUMNS,
     SCHEMA_VERSION,
     SQLLedger,
@@ -221,10 +219,7 @@ class SQLiteStore:
             )
             if upgrade:
                 self._conn.execute("ALTER TABLE orders ADD COLUMN body BLOB")
-                fill_order_bodies(
-                    lambda after: self._conn.execute(MISSING_BODIES, (after,)).fetchall(),
-                    lambda pairs: self._conn.executemany(FILL_BODY, pairs),
-                )
+                fill_order_bodies(self._conn)
             for statement in SCHEMA.split(";"):
                 self._conn.execute(statement)
             self._conn.execute(
