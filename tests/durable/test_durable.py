@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from pathlib import Path
 
 import httpx
@@ -19,16 +18,7 @@ from paperbroker.app import create_app
 from paperbroker.durable import DurableAnswers
 from paperbroker.store.groupcommit import GroupCommit
 from tests.keys import AUTH, local_settings
-
-
-class HeldDisk:
-    def __init__(self) -> None:
-        self.calls = 0
-        self.released = threading.Event()
-
-    def __call__(self, fd: int) -> None:
-        self.calls += 1
-        assert self.released.wait(5), "the test never released the fsync"
+from tests.store.slow_disk import SlowDisk
 
 
 def app_over(group: GroupCommit) -> DurableAnswers:
@@ -48,7 +38,7 @@ def test_a_write_is_answered_after_its_fsync_and_a_read_meanwhile_at_once(tmp_pa
 
 
 async def _write_waits_read_does_not(tmp_path: Path) -> None:
-    disk = HeldDisk()
+    disk = SlowDisk()
     group = GroupCommit(str(tmp_path / "db-wal"), sync=disk)
     transport = httpx.ASGITransport(app=app_over(group))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -57,7 +47,7 @@ async def _write_waits_read_does_not(tmp_path: Path) -> None:
         assert not write.done() and disk.calls == 1
         read = await asyncio.wait_for(client.get("/read"), 2)
         assert read.text == "read"
-        disk.released.set()
+        disk.hold.set()
         answer = await asyncio.wait_for(write, 5)
         assert answer.status_code == 201 and answer.text == "written"
     assert disk.calls == 1

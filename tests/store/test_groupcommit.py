@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,22 +13,7 @@ import pytest
 from paperbroker.engine.model import Position
 from paperbroker.store.groupcommit import GroupCommit
 from paperbroker.store.sqlite import SQLiteStore
-
-
-class SlowDisk:
-    """An fsync that counts its calls and, while `hold` is clear, waits (as a disk busy with a sync)."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.hold = threading.Event()
-        self.fail_next = False
-
-    def __call__(self, fd: int) -> None:
-        self.calls += 1
-        assert self.hold.wait(5), "the test never released the fsync"
-        if self.fail_next:
-            self.fail_next = False
-            raise OSError(5, "Input/output error")
+from tests.store.slow_disk import SlowDisk
 
 
 def test_commits_made_while_one_fsync_runs_share_the_next(tmp_path: Path) -> None:

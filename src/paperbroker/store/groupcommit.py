@@ -26,7 +26,7 @@ class GroupCommit:
     def __init__(self, log_path: str, sync: Callable[[int], None] | None = None) -> None:
         self.log_path = log_path
         self._sync = sync
-        self._fd = os.open(log_path, os.O_RDONLY | os.O_CREAT, 0o644)
+        self._fd = self._open_log()
         self.committed = 0
         """Commits made so far (the store counts them under its lock)."""
         self._durable = 0
@@ -53,8 +53,11 @@ class GroupCommit:
     def _sync_file(self) -> None:
         if os.fstat(self._fd).st_nlink == 0:  # the last connection elsewhere closed and removed the log:
             os.close(self._fd)  # its pages were checkpointed into the database then; sync the new one
-            self._fd = os.open(self.log_path, os.O_RDONLY | os.O_CREAT, 0o644)
+            self._fd = self._open_log()
         (self._sync or os.fsync)(self._fd)
+
+    def _open_log(self) -> int:
+        return os.open(self.log_path, os.O_RDONLY | os.O_CREAT, 0o644)
 
     def close(self) -> None:
         if self._fd >= 0:
