@@ -149,6 +149,20 @@ def _operation(**operation: Any) -> OpenAPIOperation:
     )
 
 
+def _get_things(handler: Any, parameters: list[dict[str, Any]]) -> OpenAPIOperation:
+    """GET /things with these parameters, served by `handler` (whose signature binding checks)."""
+    return OpenAPIOperation(
+        method="get",
+        path="/things",
+        operation={
+            "operationId": "getThings",
+            "parameters": parameters,
+            "responses": {"200": {"description": "ok"}},
+        },
+        resolver=Resolver(function_resolver=lambda _: handler),
+    )
+
+
 @pytest.mark.parametrize(
     ("operation", "refused"),
     [
@@ -172,16 +186,8 @@ def test_a_header_parameter_is_validated_but_not_passed_as_under_connexion() -> 
     async def handler() -> Any:
         raise AssertionError("never called")
 
-    operation = OpenAPIOperation(
-        method="get",
-        path="/things",
-        operation={
-            "operationId": "getThings",
-            "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "ok"}},
-        },
-        resolver=Resolver(function_resolver=lambda _: handler),
-    )
+    header = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+    operation = _get_things(handler, [header])
     bound = fastpath.BoundOperation(operation, fastpath.OrjsonJsonifier(), pythonic_params=True)
     assert bound.operation_id == "getThings"
 
@@ -257,22 +263,13 @@ def test_mutable_defaults_are_fresh_per_call() -> None:
     async def handler(symbols: Any, depth: Any, limit: Any) -> Any:
         raise AssertionError("never called")
 
-    operation = OpenAPIOperation(
-        method="get",
-        path="/things",
-        operation={
-            "operationId": "getThings",
-            "parameters": [
-                {"name": "symbols", "in": "query", "schema": {"type": "array", "items": {"type": "string"},
-                                                             "default": ["A", "B"]}},
-                {"name": "depth", "in": "query", "style": "deepObject", "explode": True,
-                 "schema": {"type": "object", "properties": {"n": {"type": "integer", "default": 2}}}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 5}},
-            ],
-            "responses": {"200": {"description": "ok"}},
-        },
-        resolver=Resolver(function_resolver=lambda _: handler),
-    )  # fmt: skip
+    operation = _get_things(handler, [
+        {"name": "symbols", "in": "query", "schema": {"type": "array", "items": {"type": "string"},
+                                                     "default": ["A", "B"]}},
+        {"name": "depth", "in": "query", "style": "deepObject", "explode": True,
+         "schema": {"type": "object", "properties": {"n": {"type": "integer", "default": 2}}}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 5}},
+    ])  # fmt: skip
     bound = fastpath.BoundOperation(operation, fastpath.OrjsonJsonifier(), pythonic_params=True)
     assert _check_empty_query(bound) == {"symbols": ["A", "B"], "depth": {"n": 2}, "limit": 5}
     scope = _empty_query_scope(operation)
