@@ -104,6 +104,14 @@ def plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
     return [node, *(n for child in node.get("Plans", []) for n in plan_nodes(child))]
 
 
+def postgres_plan(conn: Any, query: str, params: Any) -> list[dict[str, Any]]:
+    """Every node of the plan PostgreSQL chooses for `query` (with `?` placeholders)."""
+    row = conn.execute(f"EXPLAIN (FORMAT JSON) {query.replace('?', '%s')}", params).fetchone()
+    assert row is not None
+    plan = row[0] if isinstance(row[0], list) else json.loads(row[0])
+    return plan_nodes(plan[0]["Plan"])
+
+
 @pytest.mark.parametrize("name", POLLED)
 def test_the_polled_order_reads_search_the_accounts_index_ranges_on_postgres(pg_dsn: str, name: str) -> None:
     """Over 20,000 orders of several accounts, most of them final: the planner must not choose a scan."""
@@ -116,12 +124,8 @@ def test_the_polled_order_reads_search_the_accounts_index_ranges_on_postgres(pg_
                 " 1764072000000 + n, '0', 0 FROM generate_series(1, 20000) AS n"
             )
             conn.execute("ANALYZE orders")
-            query, params = POLLED[name]
-            row = conn.execute(f"EXPLAIN (FORMAT JSON) {query.replace('?', '%s')}", params).fetchone()
+            nodes = postgres_plan(conn, *POLLED[name])
         store.close()
-    assert row is not None
-    plan = row[0] if isinstance(row[0], list) else json.loads(row[0])
-    nodes = plan_nodes(plan[0]["Plan"])
     searches = [n for n in nodes if "Index Name" in n]
     expected = {"orders_final"} if name.startswith("history") else {"orders_pending", "orders_final"}
     assert {n["Index Name"] for n in searches} == expected, nodes
@@ -170,9 +174,7 @@ def test_an_accounts_due_orders_search_their_own_index_on_postgres(
         monkeypatch.undo()
         query, params = next((q, p) for q, p in sent if "expires_at" in q)
         with store.connect() as conn:
-            row = conn.execute(f"EXPLAIN (FORMAT JSON) {query.replace('?', '%s')}", params).fetchone()
+            nodes = postgres_plan(conn, query, params)
         store.close()
-    assert row is not None
-    plan = row[0] if isinstance(row[0], list) else json.loads(row[0])
-    searched = {n["Index Name"] for n in plan_nodes(plan[0]["Plan"]) if "Index Name" in n}
-    assert searched == {"orders_expiring_by_account"}, plan
+    searched = {n["Index Name"] for n in nodes if "Index Name" in n}
+    assert searched == {"orders_expiring_by_account"}, nodes
