@@ -108,8 +108,8 @@ class Ledger(Protocol):
         ...
 
     def orders_expiring(self, now: int) -> list[Order]:
-        """Working orders whose duration ends at or before `now`, oldest first (every account's, on the
-        market's ledger)."""
+        """Working orders whose duration ends at or before `now`, the first to end first, then the oldest
+        (every account's, on the market's ledger)."""
         ...
 
     def trailing_stops(self, symbol: str) -> list[Order]:

@@ -350,10 +350,13 @@ class SQLLedger:
         return page, HistoryPosition(page[-1].update_time, int(rows[limit - 1][0]))
 
     def orders_expiring(self, now: int) -> list[Order]:
+        """In the order the expiry index holds them: ordered by seq alone, PostgreSQL's generic plan (made
+        while the table was small) reads every working order of the account through orders_pending."""
         condition, params = self._of_account()
         query = (
             f"SELECT {ORDER_COLUMNS} FROM orders"
-            f" WHERE status = 6 AND expires_at IS NOT NULL AND expires_at <= ?{condition} ORDER BY seq"
+            f" WHERE status = 6 AND expires_at IS NOT NULL AND expires_at <= ?{condition}"
+            " ORDER BY expires_at, seq"
         )
         return [order_from(row) for row in self._execute(query, (now, *params)).fetchall()]
 
