@@ -174,7 +174,8 @@ def test_an_accounts_due_orders_search_their_own_index_on_postgres(
         monkeypatch.undo()
         query, params = next((q, p) for q, p in sent if "expires_at" in q)
         with store.connect() as conn:
-            numbered = re.sub(r"\?", lambda _, n=itertools.count(1): f"${next(n)}", query)
+            numbers = itertools.count(1)
+            numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", query)
             conn.execute(f"PREPARE due AS {numbered}")
             conn.execute("SET plan_cache_mode = force_generic_plan")
             values = sql.SQL(", ").join(sql.Literal(value) for value in params)
