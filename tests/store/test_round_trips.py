@@ -17,7 +17,7 @@ from psycopg import pq
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
-from paperbroker.store.postgres import _TRANSACTION_LOCK, PostgresStore, _account_key
+from paperbroker.store.postgres import _TRANSACTION_LOCK, ID_BLOCK, PostgresStore, _account_key
 
 LIMIT_BUY = NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal("150.25"))
 ANSWER_NOW = ("Sync", "Flush", "Query")
@@ -66,14 +66,25 @@ def counted(store: PostgresStore, action: Any) -> int:
     return round_trips(trace[0])
 
 
-def test_a_working_limit_order_is_five_round_trips(store: PostgresStore) -> None:
-    """BEGIN and the locks, then each read the broker waits for (expiring orders, the order id, the quote),
-    then the order, its event and COMMIT together."""
+def test_a_working_limit_order_is_four_round_trips(store: PostgresStore) -> None:
+    """BEGIN and the locks, then each read the broker waits for (expiring orders, the quote), then the order,
+    its event and COMMIT together; the order's id comes from the process's block of ids."""
     broker = Broker(store)
     broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
     for _ in range(6):  # past psycopg's prepare threshold: the steady state a server reaches
         broker.place_order(LIMIT_BUY)
-    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 5
+    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 4
+
+
+def test_order_ids_are_drawn_from_the_sequence_a_block_at_a_time(store: PostgresStore) -> None:
+    """One round trip names the next ID_BLOCK orders; ids stay unique and increasing in the process."""
+    broker = Broker(store)
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
+    ids = [int(broker.place_order(LIMIT_BUY).id) for _ in range(ID_BLOCK + 1)]
+    assert ids == list(range(ids[0], ids[0] + ID_BLOCK + 1))
+    with store.transaction() as ledger:
+        drawn = ledger._execute("SELECT last_value FROM order_ids").fetchone()
+    assert drawn is not None and int(drawn[0]) == ids[0] + 2 * ID_BLOCK - 1  # two blocks drawn
 
 
 def test_reading_an_order_is_two_round_trips(store: PostgresStore) -> None:

@@ -19,10 +19,12 @@ the tables hold, so a schema the float version wrote is refused at start instead
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
 import re
+import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -242,28 +244,54 @@ def _format_style(query: str) -> str:
     return query.replace("?", "%s")
 
 
+ID_BLOCK = 64
+_ID_BLOCK = "SELECT nextval('order_ids') FROM generate_series(1, %s)"
+
+
+class OrderIds:
+    """Order ids from the `order_ids` sequence, taken a block at a time: a placeOrder then usually waits
+    for no round trip of its own to name its order. Each process draws its own blocks, so ids stay unique
+    and increase within a process; across processes they interleave (as a sequence's values already do
+    against commit order), and a process that stops leaves the rest of its block unused, as a sequence
+    with `CACHE` does."""
+
+    def __init__(self, block: int = ID_BLOCK) -> None:
+        self._block = block
+        self._free: collections.deque[int] = collections.deque()
+        self._lock = threading.Lock()
+
+    def next(self, cursor: psycopg.Cursor[Any]) -> str:
+        with self._lock:
+            if not self._free:
+                cursor.execute(_ID_BLOCK, (self._block,))
+                self._free.extend(int(value) for (value,) in cursor.fetchall())
+            return str(self._free.popleft())
+
+
 class PostgresLedger(SQLLedger):
-    def __init__(self, conn: psycopg.Connection[Any], account_id: str | None) -> None:
+    """One cursor for the whole transaction rather than the new cursor (and adapters) psycopg builds for
+    every `Connection.execute`: every read here is fetched before the next statement is sent."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], account_id: str | None, ids: OrderIds) -> None:
         super().__init__(account_id)
-        self._conn = conn
+        self._cursor = cursor
+        self._ids = ids
 
     def on_account(self, account_id: str | None) -> PostgresLedger:
-        return PostgresLedger(self._conn, account_id)
+        return PostgresLedger(self._cursor, account_id, self._ids)
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self._conn.execute(_format_style(query), params)
+        return self._cursor.execute(_format_style(query), params)
 
     def next_order_id(self) -> str:
-        row = self._conn.execute("SELECT nextval('order_ids')").fetchone()
-        assert row is not None
-        return str(row[0])
+        return self._ids.next(self._cursor)
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
         if self._account is None:
-            rows = self._conn.execute(_WAITING, prices)
+            rows = self._cursor.execute(_WAITING, prices)
         else:
-            rows = self._conn.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
+            rows = self._cursor.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
         return [order_from(row) for row in rows.fetchall()]
 
 
@@ -287,6 +315,7 @@ class PostgresStore:
             self.connect_kwargs["options"] = f"-c search_path={schema}"
         self.schema_name = self._create_schema()
         self.lock_key = _schema_key(self.schema_name)
+        self._ids = OrderIds()
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             dsn,
             min_size=1,
@@ -351,13 +380,13 @@ class PostgresStore:
             else:
                 key = _account_key(self.schema_name, account_id)
                 conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
-            yield PostgresLedger(conn, account_id)
+            yield PostgresLedger(conn.cursor(), account_id, self._ids)
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
         with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT):
-            yield PostgresLedger(conn, account_id)
+            yield PostgresLedger(conn.cursor(), account_id, self._ids)
 
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
