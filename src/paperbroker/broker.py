@@ -159,6 +159,7 @@ class Broker:
     def place_order(self, new: NewOrder, confirm_id: str | None = None) -> Order:
         instrument = self._check_new_order(new)
         with self._writing() as (ledger, now):
+            ledger.will_read_quote(new.symbol)
             expires_at = durations.expires_at(new.duration, now, self.config.session_close)
             self._expire_due(ledger, now)
             self._confirm(ledger, new, confirm_id, now)

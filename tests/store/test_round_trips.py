@@ -66,14 +66,14 @@ def counted(store: PostgresStore, action: Any) -> int:
     return round_trips(trace[0])
 
 
-def test_a_working_limit_order_is_four_round_trips(store: PostgresStore) -> None:
-    """BEGIN and the locks, then each read the broker waits for (expiring orders, the quote), then the order,
-    its event and COMMIT together; the order's id comes from the process's block of ids."""
+def test_a_working_limit_order_is_three_round_trips(store: PostgresStore) -> None:
+    """BEGIN and the locks; the due orders with the quote the broker said it would read; then the order,
+    its event and COMMIT together. The order's id comes from the process's block of ids."""
     broker = Broker(store)
     broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
     for _ in range(6):  # past psycopg's prepare threshold: the steady state a server reaches
         broker.place_order(LIMIT_BUY)
-    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 4
+    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 3
 
 
 def test_order_ids_are_drawn_from_the_sequence_a_block_at_a_time(store: PostgresStore) -> None:

@@ -241,6 +241,9 @@ class RecordingLedger:
     def get_account(self) -> Account | None:
         return self._inner.get_account()
 
+    def will_read_quote(self, symbol: str) -> None:
+        self._inner.will_read_quote(symbol)
+
     def get_quote(self, symbol: str) -> Quote | None:
         return self._inner.get_quote(symbol)
 

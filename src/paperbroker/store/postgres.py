@@ -38,12 +38,14 @@ from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT
 from paperbroker.store.sql import (
     ORDER_COLUMNS,
+    QUOTE,
     SCHEMA_VERSION,
     SQLLedger,
     check_schema_version,
     fill_order_bodies,
     first_event_id,
     order_from,
+    quote_from,
 )
 
 # Advisory locks are per database; the first key says what is locked, the second which schema.
@@ -270,15 +272,41 @@ class OrderIds:
 
 class PostgresLedger(SQLLedger):
     """One cursor for the whole transaction rather than the new cursor (and adapters) psycopg builds for
-    every `Connection.execute`: every read here is fetched before the next statement is sent."""
+    every `Connection.execute`: every read here is fetched before the next statement is sent. A quote the
+    broker says it will read is sent at once on a cursor of its own, so it comes back with the next read
+    waited for instead of costing a round trip later; the market lock, held shared or exclusively, keeps
+    any other transaction from changing it meanwhile, and this one's own `put_quote` drops it."""
 
-    def __init__(self, cursor: psycopg.Cursor[Any], account_id: str | None, ids: OrderIds) -> None:
+    def __init__(
+        self,
+        cursor: psycopg.Cursor[Any],
+        account_id: str | None,
+        ids: OrderIds,
+        quotes_sent: dict[str, psycopg.Cursor[Any]] | None = None,
+    ) -> None:
         super().__init__(account_id)
         self._cursor = cursor
         self._ids = ids
+        self._quotes_sent = {} if quotes_sent is None else quotes_sent
 
     def on_account(self, account_id: str | None) -> PostgresLedger:
-        return PostgresLedger(self._cursor, account_id, self._ids)
+        return PostgresLedger(self._cursor, account_id, self._ids, self._quotes_sent)
+
+    def will_read_quote(self, symbol: str) -> None:
+        if symbol not in self._quotes_sent:
+            cursor = self._cursor.connection.cursor()
+            self._quotes_sent[symbol] = cursor.execute(_format_style(QUOTE), (symbol,))
+
+    def get_quote(self, symbol: str) -> Quote | None:
+        sent = self._quotes_sent.pop(symbol, None)
+        if sent is None:
+            return super().get_quote(symbol)
+        row = sent.fetchone()
+        return None if row is None else quote_from(row)
+
+    def put_quote(self, quote: Quote) -> None:
+        self._quotes_sent.pop(quote.symbol, None)
+        super().put_quote(quote)
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         return self._cursor.execute(_format_style(query), params)

@@ -242,6 +242,9 @@ NEWEST_MARKET_EVENT = "SELECT max(id) FROM events WHERE account_id IS NULL AND k
 _UPDATE_ORDER = ", ".join(f"{column.strip()} = ?" for column in [*ORDER_COLUMNS.split(",")[1:], "body"])
 
 
+QUOTE = "SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol = ?"
+
+
 class SQLLedger:
     """The Ledger methods whose SQL is the same on every store; subclasses run it and add the rest.
 
@@ -484,10 +487,11 @@ class SQLLedger:
         )
 
     def get_quote(self, symbol: str) -> Quote | None:
-        row = self._execute(
-            "SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol = ?", (symbol,)
-        ).fetchone()
-        return None if row is None else _quote(row)
+        row = self._execute(QUOTE, (symbol,)).fetchone()
+        return None if row is None else quote_from(row)
+
+    def will_read_quote(self, symbol: str) -> None:
+        return None
 
     def put_quote(self, quote: Quote) -> None:
         self._execute(
@@ -576,7 +580,7 @@ class SQLLedger:
             return {}
         marks = ", ".join("?" * len(wanted))
         query = f"SELECT symbol, bid, ask, last, time FROM quotes WHERE symbol IN ({marks})"
-        return {row[0]: _quote(row) for row in self._execute(query, wanted).fetchall()}
+        return {row[0]: quote_from(row) for row in self._execute(query, wanted).fetchall()}
 
 
 def _bar(row: tuple[Any, ...]) -> Bar:
@@ -584,6 +588,6 @@ def _bar(row: tuple[Any, ...]) -> Bar:
     return Bar(int(time), Decimal(open_), Decimal(high), Decimal(low), Decimal(close), int(ticks))
 
 
-def _quote(row: tuple[Any, ...]) -> Quote:
+def quote_from(row: tuple[Any, ...]) -> Quote:
     symbol, bid, ask, last, time = row
     return Quote(symbol, Decimal(bid), Decimal(ask), Decimal(last), time)
