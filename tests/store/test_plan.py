@@ -7,13 +7,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from psycopg import sql
 
-from paperbroker.engine.model import OrderStatus
+from paperbroker.engine.model import Order, OrderStatus, OrderType, Side
 from paperbroker.store.postgres import PostgresLedger, PostgresStore
 from paperbroker.store.sql import (
     CURRENT_ORDERS,
@@ -152,13 +155,8 @@ def test_an_accounts_due_orders_search_their_own_index_on_sqlite(tmp_path: Path)
     store.close()
 
 
-def test_an_accounts_due_orders_search_their_own_index_on_postgres(
-    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As on SQLite: 5,000 working orders without an expiry must not be read to find none due. psycopg
-    prepares a statement after its fifth use, and the server keeps that statement's generic plan while the
-    table grows: a plan made on an empty store must still search the account's due orders when they are
-    few among many working ones (ordered by seq, the planner read them all through orders_pending)."""
+def sent_by(monkeypatch: pytest.MonkeyPatch, action: Callable[[], object]) -> list[tuple[str, Any]]:
+    """The statements (with `?` placeholders) and parameters that PostgresLedgers send during `action`."""
     sent: list[tuple[str, Any]] = []
     execute = PostgresLedger._execute
 
@@ -166,27 +164,69 @@ def test_an_accounts_due_orders_search_their_own_index_on_postgres(
         sent.append((query, params))
         return execute(self, query, params)
 
+    with monkeypatch.context() as patched:
+        patched.setattr(PostgresLedger, "_execute", recorded)
+        action()
+    return sent
+
+
+def plan_kept_as_the_table_grows(store: PostgresStore, query: str, params: Any) -> list[dict[str, Any]]:
+    """The plan a statement keeps once psycopg has prepared it (after its fifth use): the server makes its
+    generic plan then, on the store as it is, and keeps it while the table grows. Made here on the store as
+    given, then explained after 5,000 working orders of `paper` (none due to expire) are added."""
+    numbers = itertools.count(1)
+    numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", query)
+    values = sql.SQL(", ").join(sql.Literal(value) for value in params)
+    with store.connect() as conn:
+        conn.execute(f"PREPARE kept AS {numbered}")
+        conn.execute("SET plan_cache_mode = force_generic_plan")
+        conn.execute(sql.SQL("EXECUTE kept ({})").format(values))
+        conn.execute(
+            f"{BULK_ORDERS} SELECT 'paper', n::text, 'AAPL', 1, 1, '1', 6, 1764072000000 + n, '0', 0"
+            " FROM generate_series(1, 5000) AS n"
+        )
+        row = conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) EXECUTE kept ({})").format(values)).fetchone()
+    assert row is not None
+    return plan_nodes(row[0][0]["Plan"])
+
+
+def test_an_accounts_due_orders_search_their_own_index_on_postgres(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on SQLite: 5,000 working orders without an expiry must not be read to find none due, even by a
+    plan made on an empty store (ordered by seq, the planner read them all through orders_pending)."""
     with fresh_schema(pg_dsn) as schema:
         store = PostgresStore(pg_dsn, schema=schema)
-        monkeypatch.setattr(PostgresLedger, "_execute", recorded)
-        with store.snapshot() as ledger:
-            ledger.orders_expiring(1_764_072_000_000)
-        monkeypatch.undo()
-        query, params = next((q, p) for q, p in sent if "expires_at" in q)
-        with store.connect() as conn:
-            numbers = itertools.count(1)
-            numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", query)
-            conn.execute(f"PREPARE due AS {numbered}")
-            conn.execute("SET plan_cache_mode = force_generic_plan")
-            values = sql.SQL(", ").join(sql.Literal(value) for value in params)
-            conn.execute(sql.SQL("EXECUTE due ({})").format(values))  # the plan, made on the empty store
-            conn.execute(
-                f"{BULK_ORDERS} SELECT 'paper', n::text, 'AAPL', 1, 1, '1', 6, 1764072000000 + n, '0', 0"
-                " FROM generate_series(1, 5000) AS n"
-            )
-            row = conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) EXECUTE due ({})").format(values)).fetchone()
-            assert row is not None
-            nodes = plan_nodes(row[0][0]["Plan"])
+
+        def look() -> None:
+            with store.snapshot() as ledger:
+                ledger.orders_expiring(1_764_072_000_000)
+
+        query, params = next((q, p) for q, p in sent_by(monkeypatch, look) if "expires_at" in q)
+        nodes = plan_kept_as_the_table_grows(store, query, params)
         store.close()
     searched = {n["Index Name"] for n in nodes if "Index Name" in n}
     assert searched == {"orders_expiring_by_account"}, nodes
+
+
+@pytest.mark.parametrize("statement", ["UPDATE orders", "SELECT id, symbol"], ids=["update", "read"])
+def test_an_order_is_found_through_its_id_on_postgres(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """Every fill and cancel reads and updates an order by id: a plan made on an empty store that reached
+    the row through orders_by_account would read the account's whole history each time."""
+    with fresh_schema(pg_dsn) as schema:
+        store = PostgresStore(pg_dsn, schema=schema)
+        order = Order("first", "AAPL", OrderType.Market, Side.Buy, Decimal(1), OrderStatus.Working, 0)
+
+        def update() -> None:
+            with store.transaction() as ledger:
+                ledger.add_order(order)
+                ledger.get_order(order.id)
+                ledger.update_order(replace(order, status=OrderStatus.Canceled))
+
+        query, params = next((q, p) for q, p in sent_by(monkeypatch, update) if q.startswith(statement))
+        nodes = plan_kept_as_the_table_grows(store, query, params)
+        store.close()
+    searched = {n["Index Name"] for n in nodes if "Index Name" in n}
+    assert searched == {"orders_id_key"}, nodes
