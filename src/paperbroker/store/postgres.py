@@ -198,7 +198,7 @@ _BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
 @contextmanager
-def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[psycopg.Cursor[Any]]:
+def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[None]:
     """One transaction in pipeline mode: statements go to the server without waiting for their results; the
     client waits only when a read needs its rows (a flush request) and at the end (a sync), so a transaction
     costs a round trip per read it waits for, plus one for its last writes and COMMIT, whatever the number
@@ -211,10 +211,9 @@ def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[psycopg.Cu
     """
     try:
         with conn.pipeline():
-            cursor = conn.cursor()
-            cursor.execute(begin)
-            yield cursor
-            cursor.execute("COMMIT")
+            conn.execute(begin)
+            yield
+            conn.execute("COMMIT")
     except BaseException:
         if conn.info.transaction_status in _OPEN:
             with contextlib.suppress(psycopg.Error):
@@ -403,19 +402,19 @@ class PostgresStore:
         Pipelined (see `_pipelined`): BEGIN and the locks are one round trip, which the ledger waits for
         before it is handed out, so whatever its user does next (the broker reads its clock) happens
         while the locks are held."""
-        with self._pool.connection() as conn, _pipelined(conn, "BEGIN") as cursor:
+        with self._pool.connection() as conn, _pipelined(conn, "BEGIN"):
             if account_id is None:
-                cursor.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key)).fetchone()
+                conn.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key)).fetchone()
             else:
                 key = _account_key(self.schema_name, account_id)
-                cursor.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
-            yield PostgresLedger(cursor, account_id, self._ids)
+                conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
+            yield PostgresLedger(conn.cursor(), account_id, self._ids)
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
-        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT) as cursor:
-            yield PostgresLedger(cursor, account_id, self._ids)
+        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT):
+            yield PostgresLedger(conn.cursor(), account_id, self._ids)
 
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
