@@ -262,40 +262,40 @@ class OrderIds:
         self._free: collections.deque[int] = collections.deque()
         self._lock = threading.Lock()
 
-    def next(self, cursor: psycopg.Cursor[Any]) -> str:
+    def next(self, conn: psycopg.Connection[Any]) -> str:
         with self._lock:
             if not self._free:
-                cursor.execute(_ID_BLOCK, (self._block,))
-                self._free.extend(int(value) for (value,) in cursor.fetchall())
+                drawn = conn.execute(_ID_BLOCK, (self._block,)).fetchall()
+                self._free.extend(int(value) for (value,) in drawn)
             return str(self._free.popleft())
 
 
 class PostgresLedger(SQLLedger):
-    """One cursor for the whole transaction rather than the new cursor (and adapters) psycopg builds for
-    every `Connection.execute`: every read here is fetched before the next statement is sent. A quote the
-    broker says it will read is sent at once on a cursor of its own, so it comes back with the next read
-    waited for instead of costing a round trip later; the market lock, held shared or exclusively, keeps
-    any other transaction from changing it meanwhile, and this one's own `put_quote` drops it."""
+    """Every statement on a cursor of its own (`Connection.execute`): in pipeline mode a cursor holds the
+    result that reached it last, so a write's result arriving while a read on the same cursor waits would
+    be taken for the read's rows. A quote the broker says it will read is sent at once, so it comes back
+    with the next read waited for instead of costing a round trip later; the market lock, held shared or
+    exclusively, keeps any other transaction from changing it meanwhile, and this one's own `put_quote`
+    drops it."""
 
     def __init__(
         self,
-        cursor: psycopg.Cursor[Any],
+        conn: psycopg.Connection[Any],
         account_id: str | None,
         ids: OrderIds,
         quotes_sent: dict[str, psycopg.Cursor[Any]] | None = None,
     ) -> None:
         super().__init__(account_id)
-        self._cursor = cursor
+        self._conn = conn
         self._ids = ids
         self._quotes_sent = {} if quotes_sent is None else quotes_sent
 
     def on_account(self, account_id: str | None) -> PostgresLedger:
-        return PostgresLedger(self._cursor, account_id, self._ids, self._quotes_sent)
+        return PostgresLedger(self._conn, account_id, self._ids, self._quotes_sent)
 
     def will_read_quote(self, symbol: str) -> None:
         if symbol not in self._quotes_sent:
-            cursor = self._cursor.connection.cursor()
-            self._quotes_sent[symbol] = cursor.execute(_format_style(QUOTE), (symbol,))
+            self._quotes_sent[symbol] = self._conn.execute(_format_style(QUOTE), (symbol,))
 
     def get_quote(self, symbol: str) -> Quote | None:
         sent = self._quotes_sent.pop(symbol, None)
@@ -309,17 +309,17 @@ class PostgresLedger(SQLLedger):
         super().put_quote(quote)
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self._cursor.execute(_format_style(query), params)
+        return self._conn.execute(_format_style(query), params)
 
     def next_order_id(self) -> str:
-        return self._ids.next(self._cursor)
+        return self._ids.next(self._conn)
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
         if self._account is None:
-            rows = self._cursor.execute(_WAITING, prices)
+            rows = self._conn.execute(_WAITING, prices)
         else:
-            rows = self._cursor.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
+            rows = self._conn.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
         return [order_from(row) for row in rows.fetchall()]
 
 
@@ -408,13 +408,13 @@ class PostgresStore:
             else:
                 key = _account_key(self.schema_name, account_id)
                 conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
-            yield PostgresLedger(conn.cursor(), account_id, self._ids)
+            yield PostgresLedger(conn, account_id, self._ids)
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
         with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT):
-            yield PostgresLedger(conn.cursor(), account_id, self._ids)
+            yield PostgresLedger(conn, account_id, self._ids)
 
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
