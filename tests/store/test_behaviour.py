@@ -226,6 +226,23 @@ def test_event_ids_begin_at_the_stores_creation_and_survive_a_reopen(store_opene
         assert ledger.event_bounds() == (first, first + 1), "a reopened store counts on"
 
 
+def test_events_written_together_keep_their_order_and_their_accounts(store: Store) -> None:
+    with store.transaction("alice") as alice:
+        alice.add_event("order", '"first"')
+        alice.add_events([("alice", "order", '"a"'), (None, "quote", '"q"'), ("bob", "order", '"b"')])
+        alice.add_events([])
+        alice.add_events([("alice", "account", '"last"')])
+    with store.snapshot(None) as market:
+        rows = market.all_events_after(0, 10)
+    assert [(data, owner) for _, _, data, owner in rows] == [
+        ('"first"', "alice"), ('"a"', "alice"), ('"q"', None), ('"b"', "bob"), ('"last"', "alice")
+    ]  # fmt: skip
+    ids = [event_id for event_id, *_ in rows]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    with store.snapshot("bob") as bob:
+        assert [data for _, _, data in bob.events_after(0, 10)] == ['"q"', '"b"']
+
+
 def test_the_newest_event_of_some_kinds_skips_the_others(store: Store) -> None:
     with store.snapshot() as ledger:
         assert ledger.newest_event(["order"]) is None

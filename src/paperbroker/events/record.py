@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -38,6 +38,7 @@ from paperbroker.store.base import (
     HistoryPosition,
     Ledger,
     ListedOrder,
+    NewEvent,
     OwnedEvent,
     Store,
     StoredEvent,
@@ -80,6 +81,10 @@ class RecordingLedger:
     Each event belongs to the account of the ledger that wrote it; a quote's is the market's. On the market's
     ledger, `on_account` hands out one recorder per account the transaction books to, and `finish` writes
     the `pl` and `account` events of each, and of every account holding a quoted symbol.
+
+    Events wait in the root recorder's outbox, in the order of their changes, and `finish` writes them all
+    in one statement (`Ledger.add_events`): a fill's six events cost one statement, not six. Nothing reads
+    the outbox inside the transaction that writes it.
     """
 
     def __init__(self, inner: Ledger, root: RecordingLedger | None = None) -> None:
@@ -89,11 +94,17 @@ class RecordingLedger:
         self._account_changed = False
         self._quoted: set[str] = set()
         self._positions: dict[str, Position | None] = {}
-        self.recorded = False
+        self._booked: Account | None = None
+        """The account as this transaction last wrote it: its `account` event needs no read."""
+        self._outbox: list[NewEvent] = []
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the transaction has events to write (or, after `finish`, wrote some)."""
+        return bool(self._root._outbox)
 
     def _record(self, kind: str, payload: Json) -> None:
-        self._inner.add_event(kind, orjson.dumps(payload).decode())
-        self._root.recorded = True
+        self.add_event(kind, orjson.dumps(payload).decode())
 
     @property
     def account_id(self) -> str | None:
@@ -122,6 +133,8 @@ class RecordingLedger:
             booked = self.on_account(account_id)
             booked._quoted |= quoted
             booked._finish_account()
+        if self._outbox:
+            self._inner.add_events(self._outbox)
 
     def _finish_account(self) -> None:
         if not (self._account_changed or self._quoted or self._positions):
@@ -135,7 +148,7 @@ class RecordingLedger:
             quote = quotes.get(position.symbol)
             if quote is not None:
                 self._record("pl", position_pl_json(position, unrealized_pnl(position, quote.bid, quote.ask)))
-        account = self._inner.get_account()
+        account = self._booked or self._inner.get_account()
         if account is None:
             return
         self._record("account", account_json(mark_to_market(account, positions, quotes)))
@@ -164,14 +177,13 @@ class RecordingLedger:
     def put_account(self, account: Account) -> None:
         self._inner.put_account(account)
         self._account_changed = True
+        self._booked = account
 
     def put_quote(self, quote: Quote) -> None:
         """The quote's event is the market's, whichever account's ledger wrote the quote."""
         self._inner.put_quote(quote)
         self._quoted.add(quote.symbol)
-        market = self._inner if self._inner.account_id is None else self._inner.on_account(MARKET)
-        market.add_event("quote", orjson.dumps(quote_json(quote)).decode())
-        self._root.recorded = True
+        self._root._outbox.append((MARKET, "quote", orjson.dumps(quote_json(quote)).decode()))
 
     def clear_trading(self) -> None:
         """Orders, executions and positions vanish without events of their own: a client starts over."""
@@ -264,7 +276,10 @@ class RecordingLedger:
         return self._inner.minute_bars(symbol, start, end, limit)
 
     def add_event(self, kind: str, data: str) -> None:
-        self._inner.add_event(kind, data)
+        self._root._outbox.append((self._inner.account_id, kind, data))
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        self._root._outbox.extend(events)
 
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:
         return self._inner.events_after(after, limit)

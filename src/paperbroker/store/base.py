@@ -12,7 +12,7 @@ events of no account (quotes), and the working orders of every account that a qu
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import NamedTuple, Protocol
 
@@ -24,6 +24,8 @@ StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
 
 OwnedEvent = tuple[int, str, str, str | None]
+NewEvent = tuple[str | None, str, str]
+"""An outbox row to write: (account, kind, JSON payload); None is the market's."""
 """An outbox row with its account: (id, kind, JSON payload, account id or None: the market's)."""
 
 DEFAULT_ACCOUNT = "paper"
@@ -188,6 +190,11 @@ class Ledger(Protocol):
     def add_event(self, kind: str, data: str) -> None:
         """Append to the outbox (`events`), as this ledger's account's (None: the market's): committed with
         the change it reports, or not at all."""
+        ...
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        """Append these rows to the outbox in their order, each as its own account's, in one statement: the
+        event recorder writes a transaction's events together, one round of work instead of one a change."""
         ...
 
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:

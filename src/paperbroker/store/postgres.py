@@ -35,7 +35,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from paperbroker.engine.model import Order, Quote
-from paperbroker.store.base import DEFAULT_ACCOUNT
+from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent
 from paperbroker.store.sql import (
     ORDER_COLUMNS,
     QUOTE,
@@ -246,6 +246,13 @@ def _format_style(query: str) -> str:
     return query.replace("?", "%s")
 
 
+_ADD_EVENTS = (
+    "INSERT INTO events (account_id, kind, data) SELECT account_id, kind, data"
+    " FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS e(account_id, kind, data, n)"
+    " ORDER BY n"
+)
+"""Many outbox rows in one statement; ORDER BY hands them to the INSERT, which numbers them, in order."""
+
 ID_BLOCK = 64
 _ID_BLOCK = "SELECT nextval('order_ids') FROM generate_series(1, %s)"
 
@@ -313,6 +320,10 @@ class PostgresLedger(SQLLedger):
 
     def next_order_id(self) -> str:
         return self._ids.next(self._conn)
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        if events:
+            self._conn.execute(_ADD_EVENTS, [list(column) for column in zip(*events, strict=True)])
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}

@@ -32,7 +32,14 @@ from paperbroker.engine.model import (
     StopType,
 )
 from paperbroker.serialize import order_json
-from paperbroker.store.base import HistoryPosition, IncompatibleDatabase, ListedOrder, OwnedEvent, StoredEvent
+from paperbroker.store.base import (
+    HistoryPosition,
+    IncompatibleDatabase,
+    ListedOrder,
+    NewEvent,
+    OwnedEvent,
+    StoredEvent,
+)
 
 SCHEMA_VERSION = 5
 """What the stores' tables hold: 5 keeps each order's contract JSON beside its columns (`orders.body`, what
@@ -234,6 +241,7 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+ADD_EVENT = "INSERT INTO events (account_id, kind, data) VALUES (?, ?, ?)"
 NEWEST_EVENT = "SELECT max(id) FROM events WHERE account_id = ? AND kind = ?"
 """Answered from the index events_by_account (account_id, kind, id) in both stores: one search, not a scan."""
 NEWEST_MARKET_EVENT = "SELECT max(id) FROM events WHERE account_id IS NULL AND kind = ?"
@@ -538,9 +546,10 @@ class SQLLedger:
         return bars if start is not None else bars[::-1]
 
     def add_event(self, kind: str, data: str) -> None:
-        self._execute(
-            "INSERT INTO events (account_id, kind, data) VALUES (?, ?, ?)", (self._account, kind, data)
-        )
+        self.add_events(((self._account, kind, data),))
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        raise NotImplementedError  # each store has its own statement for many rows
 
     def events_after(self, after: int, limit: int) -> list[StoredEvent]:
         query = (

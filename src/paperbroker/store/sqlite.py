@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from paperbroker.engine.model import Order, Quote
-from paperbroker.store.base import DEFAULT_ACCOUNT, TickerLock
+from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent, TickerLock
 from paperbroker.store.groupcommit import GroupCommit
 from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import (
+    ADD_EVENT,
     ORDER_COLUMNS,
     SCHEMA_VERSION,
     SQLLedger,
@@ -174,6 +175,9 @@ class SQLiteLedger(SQLLedger):
             " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
         ).fetchone()
         return str(row[0])
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        self._conn.executemany(ADD_EVENT, events)  # one statement, stepped once a row
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
