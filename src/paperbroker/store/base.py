@@ -24,9 +24,10 @@ StoredEvent = tuple[int, str, str]
 """An outbox row: (id, kind, JSON payload)."""
 
 OwnedEvent = tuple[int, str, str, str | None]
-NewEvent = tuple[str | None, str, str]
-"""An outbox row to write: (account, kind, JSON payload); None is the market's."""
 """An outbox row with its account: (id, kind, JSON payload, account id or None: the market's)."""
+
+NewEvent = tuple[str | None, str, str]
+"""An outbox row to write: (account id or None: the market's, kind, JSON payload)."""
 
 DEFAULT_ACCOUNT = "paper"
 """The account a ledger is bound to when none is named: the one account of a single-account broker."""
