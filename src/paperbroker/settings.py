@@ -169,7 +169,9 @@ class Settings:
     host: str = setting("127.0.0.1", TEXT, "interface to listen on")
     port: int = setting(8000, PORT, "port to listen on")
     db: str = setting(
-        "paperbroker.db", TEXT, "SQLite file (`:memory:` keeps nothing), or a `postgresql://` URL"
+        "paperbroker.db",
+        TEXT,
+        "SQLite file, `:memory:` (in the process; keeps nothing) or a `postgresql://` URL",
     )
     workers: int = setting(1, COUNT, "uvicorn worker processes of `serve`, sharing the store")
     market: bool = setting(True, BOOLEAN, "run the simulated market; off, only setQuote moves prices")

@@ -1,5 +1,6 @@
-"""What every store promises, run against SQLite (a real file) and PostgreSQL (a real server, a fresh schema):
-round trips across a reopen, atomic transactions, the waiting-orders query, bracket children."""
+"""What every store promises, run against SQLite (a real file), PostgreSQL (a real server, a fresh schema) and
+the in-memory store: round trips across a reopen (the first two), atomic transactions, the waiting-orders
+query, bracket children."""
 
 import time
 from dataclasses import replace
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from paperbroker.engine.bars import Bar
 from paperbroker.engine.model import (
     Account,
     Duration,
@@ -122,6 +124,77 @@ def test_a_failed_transaction_writes_nothing(store: Store) -> None:
         assert ledger.list_orders() == []
         assert ledger.list_positions() == []
         assert ledger.get_account() is None
+
+
+def _everything(store: Store) -> list[object]:
+    """What every read of the store's ledgers returns, of two accounts and the market."""
+    seen: list[object] = []
+    for owner in ("paper", "bob"):
+        with store.snapshot(owner) as ledger:
+            seen += [ledger.list_orders(), ledger.current_orders(10), ledger.final_orders_page(1),
+                     ledger.list_positions(), ledger.get_account(), ledger.list_executions("AAPL"),
+                     ledger.children_of("1"), ledger.events_after(0, 100),
+                     ledger.newest_event(["order", "quote"]), ledger.orders_expiring(10**15)]  # fmt: skip
+    with store.snapshot(None) as market:
+        seen += [market.orders_waiting_on(quote("AAPL", "90", "91", "90.5", 9)),
+                 market.trailing_stops("AAPL"), market.orders_expiring(10**15),
+                 market.accounts_holding(["AAPL", "MSFT"]),
+                 market.list_quotes(["AAPL", "MSFT"]), market.quoted_symbols(), market.event_bounds(),
+                 market.minute_bars("AAPL", None, None, 10), market.all_events_after(0, 100),
+                 [market.owner_of(order_id) for order_id in "123456"]]  # fmt: skip
+    return seen
+
+
+def test_a_failed_transaction_leaves_every_row_and_every_index_as_it_found_them(store: Store) -> None:
+    expiring = replace(working("1", Side.Buy, OrderType.Limit, limit=95), expires_at=10**12)
+    bracket = replace(working("2", Side.Sell, OrderType.Limit, limit=120), parent_id="1",
+                      parent_type=ParentType.Order, status=OrderStatus.Inactive)  # fmt: skip
+    trailing = replace(working("3", Side.Sell, OrderType.Stop, stop=80), stop_type=StopType.TrailingStop)
+    filled = replace(working("4", Side.Buy, OrderType.Market), status=OrderStatus.Filled, update_time=5)
+    with store.transaction() as ledger:
+        for order in (expiring, bracket, trailing, filled):
+            ledger.add_order(order)
+        ledger.put_position("AAPL", position("AAPL", "1", "90"))
+        ledger.put_account(account("1000"))
+        ledger.add_execution(Execution("4", "AAPL", Side.Buy, Decimal(1), Decimal(90), 5, Decimal(0)))
+        ledger.add_preview("c1", "key", 10**12, 0)
+        ledger.put_quote(quote("AAPL", "90", "91", "90.5", 5))
+        ledger.put_minute_bar("AAPL", Bar(60_000, Decimal(1), Decimal(2), Decimal(1), Decimal(2), 3))
+        ledger.add_event("order", "{}")
+        ledger.on_account(None).add_event("quote", "{}")
+        bob = ledger.on_account("bob")
+        bob.add_order(working("5", Side.Buy, OrderType.Limit, limit=91))
+        bob.put_position("AAPL", position("AAPL", "-1", "92"))
+    before = _everything(store)
+
+    with pytest.raises(RuntimeError), store.transaction() as ledger:
+        ledger.update_order(
+            replace(expiring, status=OrderStatus.Filled, update_time=6, filled_qty=Decimal(1))
+        )
+        ledger.update_order(replace(bracket, status=OrderStatus.Working))
+        ledger.update_order(replace(trailing, stop_price=Decimal(85)))
+        ledger.add_order(replace(working("6", Side.Sell, OrderType.Limit, limit=90), expires_at=1))
+        ledger.add_execution(Execution("1", "AAPL", Side.Buy, Decimal(1), Decimal(91), 6, Decimal(0)))
+        ledger.put_position("AAPL", None)
+        ledger.put_position("MSFT", position("MSFT", "3", "10"))
+        ledger.put_account(account("1000", realized_pnl="5"))
+        assert ledger.use_preview("c1") == ("key", 10**12, False)
+        ledger.add_preview("c2", "other", 10**12, 10**13)  # and c1 expired
+        ledger.put_quote(quote("AAPL", "1", "2", "1.5", 6))
+        ledger.put_quote(quote("MSFT", "1", "2", "1.5", 6))
+        ledger.put_minute_bar("AAPL", Bar(60_000, Decimal(1), Decimal(9), Decimal(1), Decimal(9), 4))
+        ledger.put_minute_bar("AAPL", Bar(120_000, Decimal(9), Decimal(9), Decimal(9), Decimal(9), 1))
+        ledger.add_events([("paper", "order", "{}"), (None, "quote", "{}"), ("bob", "order", "{}")])
+        ledger.prune_events(1)
+        ledger.on_account("bob").clear_trading()
+        ledger.on_account("carol").put_position("AAPL", position("AAPL", "1", "1"))
+        ledger.next_order_id()
+        raise RuntimeError("boom")
+
+    assert _everything(store) == before
+    with store.transaction() as ledger:
+        assert ledger.use_preview("c1") == ("key", 10**12, False)
+        assert ledger.use_preview("c2") is None
 
 
 def test_flat_positions_are_deleted(store: Store) -> None:

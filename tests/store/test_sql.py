@@ -1,4 +1,4 @@
-"""The listings a terminal polls, on both stores: the pending orders with the newest final ones, and history
+"""The listings a terminal polls, on every store: the pending orders with the newest final ones, and history
 pages walked from a position (keyset pagination), each order once, whatever finalizes meanwhile."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from paperbroker.engine.model import Duration, Order, OrderStatus, OrderType, Pa
 from paperbroker.serialize import order_json
 from paperbroker.store.base import HistoryPosition, Ledger, ListedOrder, Store
 from paperbroker.store.sql import SQLLedger
+from tests.store.conftest import OpenStore
 
 FINAL = (OrderStatus.Filled, OrderStatus.Canceled, OrderStatus.Rejected)
 
@@ -86,7 +87,8 @@ def test_a_listed_order_is_its_contract_json_after_every_write_with_any_optional
     assert orjson.loads(listed[2].body)["message"] == {"text": "no margin", "type": "error"}
 
 
-def test_a_row_written_without_its_body_is_listed_from_its_columns(store: Store) -> None:
+def test_a_row_written_without_its_body_is_listed_from_its_columns(store_opener: OpenStore) -> None:
+    store = store_opener()  # a SQL store's: only a table can hold a row without its body
     placed = order(1, OrderStatus.Working, 10)
     with store.transaction() as ledger:
         ledger.add_order(placed)
