@@ -117,7 +117,7 @@ def measure(root: Path, out: Path) -> list[dict[str, object]]:
     shutil.rmtree(db_dir, ignore_errors=True)
     db_dir.mkdir(parents=True)
     rows = measure_store(root, db_dir, "paperbroker", None)
-    dsn = postgres_dsn()
+    dsn = postgres_dsn("history part on PostgreSQL")
     if dsn is not None:
         rows += measure_store(root, db_dir, "paperbroker-pg", dsn)
     return rows

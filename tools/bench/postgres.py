@@ -69,18 +69,19 @@ class Served:
     keys: list[str]
 
 
-def postgres_dsn() -> str | None:
-    """The server's URL, or None (with the reason printed) when it does not answer."""
+def postgres_dsn(skipped: str = "postgres part") -> str | None:
+    """The server's URL, or None (with the reason printed, `skipped` naming what goes without it) when it
+    does not answer."""
     dsn = os.environ.get("PAPERBROKER_TEST_POSTGRES", DEFAULT_DSN)
     if dsn == "skip":
-        print("postgres part skipped: PAPERBROKER_TEST_POSTGRES=skip")
+        print(f"{skipped} skipped: PAPERBROKER_TEST_POSTGRES=skip")
         return None
     try:
         with psycopg.connect(dsn, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
     except psycopg.OperationalError as error:
         reason = " ".join(str(error).split())
-        print(f"postgres part skipped: no PostgreSQL at {dsn} ({reason}); set PAPERBROKER_TEST_POSTGRES")
+        print(f"{skipped} skipped: no PostgreSQL at {dsn} ({reason}); set PAPERBROKER_TEST_POSTGRES")
         return None
     return dsn
 

@@ -264,7 +264,7 @@ def main() -> int:
     parts = [args.only] if args.only else [part for part in PARTS if part != "ticks" or args.ticks]
     wrk = ensure_wrk() if "requests" in parts else None
     OUT.mkdir(parents=True, exist_ok=True)
-    meta = machine(wrk)
+    meta = machine(wrk or shutil.which("wrk"))  # the parts find wrk themselves
     busy = os.getloadavg()[0]
     if busy > 0.5:
         print(f"note: load average {busy:.2f} before the run; other work on this machine skews the figures")
