@@ -69,7 +69,8 @@ class _Stored:
     """An order as the orders table keeps it: its place in the store's sequence and its contract JSON.
 
     A final order never changes again and is mostly history, so it is kept packed, as its SQL row in JSON
-    (about a fifth of the Order's memory), and built again when read (order_from reuses recent ones)."""
+    (about 180 bytes where the Order with its Decimals takes 775), and built again when read (order_from
+    reuses recent ones)."""
 
     __slots__ = ("_order", "_row", "account", "body", "seq")
 
