@@ -390,22 +390,18 @@ class MemoryLedger:
         assert self._account is not None
         account, tables = self._account, self._t
         old = book.positions.get(symbol)
-        if position is None:
-            book.positions.pop(symbol, None)
-            tables.holders.get(symbol, set()).discard(account)
-        else:
-            book.positions[symbol] = position
-            tables.holders.setdefault(symbol, set()).add(account)
 
-        def undo() -> None:
-            if old is None:
+        def hold(held: Position | None) -> None:
+            """The account holds `held` of the symbol (None: nothing), in its book and in `holders`."""
+            if held is None:
                 book.positions.pop(symbol, None)
                 tables.holders.get(symbol, set()).discard(account)
             else:
-                book.positions[symbol] = old
+                book.positions[symbol] = held
                 tables.holders.setdefault(symbol, set()).add(account)
 
-        self._undo.append(undo)
+        hold(position)
+        self._undo.append(lambda: hold(old))
 
     def list_positions(self) -> list[Position]:
         positions = self._book().positions
