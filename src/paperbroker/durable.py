@@ -1,7 +1,7 @@
 """DurableAnswers: no answer leaves before the commits made while its request ran are on disk.
 
 The service's store commits without waiting for the disk (store/groupcommit.py); this middleware holds
-each response's start until an fsync covering those commits has ended. A request during which nothing was
+each response's start until a flush covering those commits has ended. A request during which nothing was
 committed (most reads, when nobody writes) is answered at once.
 """
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from connexion import AsyncApp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -16,8 +17,10 @@ from starlette.testclient import TestClient
 
 from paperbroker.app import create_app
 from paperbroker.durable import DurableAnswers
-from paperbroker.store.groupcommit import GroupCommit
+from paperbroker.store.groupcommit import GroupCommit, LogFile
+from paperbroker.store.postgres import PostgresStore
 from tests.keys import AUTH, local_settings
+from tests.store.pg import fresh_schema, postgres_dsn, url_with_schema
 from tests.store.slow_disk import SlowDisk
 
 
@@ -39,7 +42,7 @@ def test_a_write_is_answered_after_its_fsync_and_a_read_meanwhile_at_once(tmp_pa
 
 async def _write_waits_read_does_not(tmp_path: Path) -> None:
     disk = SlowDisk()
-    group = GroupCommit(str(tmp_path / "db-wal"), sync=disk)
+    group = LogFile(str(tmp_path / "db-wal"), sync=disk).group_commit()
     transport = httpx.ASGITransport(app=app_over(group))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         write = asyncio.ensure_future(client.post("/write"))
@@ -78,3 +81,33 @@ def test_the_service_on_a_file_acknowledges_an_order_after_an_fsync_of_the_log(
         assert len(synced) == before + 1  # nothing committed since: answered without an fsync
     if os.path.exists("/proc/self/fd"):
         assert set(synced) == {f"{db}-wal"}
+
+
+def test_the_service_on_postgres_acknowledges_an_order_after_a_flush_of_the_wal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its transactions commit without waiting for the disk; the answer waits for one flush after them."""
+    pg_dsn = postgres_dsn()
+    flushes: list[PostgresStore] = []
+    flush = PostgresStore._flush_wal
+
+    def recording_flush(store: PostgresStore) -> None:
+        flush(store)
+        flushes.append(store)
+
+    monkeypatch.setattr(PostgresStore, "_flush_wal", recording_flush)
+    with fresh_schema(pg_dsn) as schema:
+        db = url_with_schema(pg_dsn, schema)
+        _acknowledged_after_a_flush(create_app(local_settings(db=db, market=False, rate_limit=0)), flushes)
+
+
+def _acknowledged_after_a_flush(app: AsyncApp, flushes: list[PostgresStore]) -> None:
+    body = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 100}
+    with TestClient(app, headers=AUTH) as client:
+        before = len(flushes)
+        placed = client.post("/api/v1/broker/orders", json=body)
+        assert placed.status_code == 201, placed.text
+        assert len(flushes) == before + 1
+        listed = client.get("/api/v1/broker/orders")
+        assert [order["id"] for order in listed.json()] == [placed.json()["orderId"]]
+        assert len(flushes) == before + 1  # nothing committed since: answered without a flush

@@ -36,6 +36,7 @@ from psycopg_pool import ConnectionPool
 
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent
+from paperbroker.store.groupcommit import GroupCommit
 from paperbroker.store.sql import (
     ADD_EVENT,
     ORDER_COLUMNS,
@@ -188,13 +189,23 @@ _BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol 
 _WAITING = _waiting(_BRANCH)
 _WAITING_OF_ACCOUNT = _waiting(f"{_BRANCH} AND account_id = %(account)s")
 
-_LOCK_MARKET = "SELECT pg_advisory_xact_lock(%s, %s)"
-_LOCK_ACCOUNT = """
+_COMMIT_MODE = "set_config('synchronous_commit', %s, true)"
+"""Whether the transaction's COMMIT waits for its WAL flush ('on') or not ('off', under group commit), set in
+the lock's statement: no statement of its own."""
+_LOCK_MARKET = f"SELECT pg_advisory_xact_lock(%s, %s), {_COMMIT_MODE}"
+_LOCK_ACCOUNT = f"""
 WITH market AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s, %s))
-SELECT pg_advisory_xact_lock(%s) FROM market
+SELECT pg_advisory_xact_lock(%s), {_COMMIT_MODE} FROM market
 """
 """The market lock shared, then the account's: one statement, in that order (the account's lock is taken
 as the outer query reads the materialized CTE's row, so after it), the order that keeps them deadlock-free."""
+_FLUSH_WAL = (
+    "SELECT pg_logical_emit_message(true, 'paperbroker', ''), set_config('synchronous_commit', 'on', true)"
+)
+"""A transaction of its own (autocommit) whose COMMIT waits for its flush: it writes WAL (a transactional
+logical-decoding message, which any role may emit; a transaction that only took an id would commit without
+waiting), whatever the session's `synchronous_commit`. The WAL is sequential, so every commit before it is
+flushed with it."""
 _BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
@@ -358,6 +369,8 @@ class PostgresStore:
         self.schema_name = self._create_schema()
         self.lock_key = _schema_key(self.schema_name)
         self._ids = OrderIds()
+        self._group: GroupCommit | None = None
+        self._group_lock = threading.Lock()
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             dsn,
             min_size=1,
@@ -416,13 +429,17 @@ class PostgresStore:
         Pipelined (see `_pipelined`): BEGIN and the locks are one round trip, which the ledger waits for
         before it is handed out, so whatever its user does next (the broker reads its clock) happens
         while the locks are held."""
+        group = self._group
         with self._pool.connection() as conn, _pipelined(conn, "BEGIN"):
+            mode = "on" if group is None else "off"
             if account_id is None:
-                conn.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key)).fetchone()
+                conn.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key, mode)).fetchone()
             else:
                 key = _account_key(self.schema_name, account_id)
-                conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key)).fetchone()
+                conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key, mode)).fetchone()
             yield PostgresLedger(conn, account_id, self._ids)
+        if group is not None:
+            group.count_commit()
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
@@ -433,10 +450,20 @@ class PostgresStore:
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
 
-    def group_commits(self) -> None:
-        """A PostgreSQL COMMIT returns once the server has made it durable (`synchronous_commit = on`), and
-        the server groups concurrent commits itself."""
-        return None
+    def group_commits(self) -> GroupCommit:
+        """From now on a transaction commits with `synchronous_commit = off`: its COMMIT returns, and its
+        locks are released, once the commit record is in the server's WAL buffers, before the flush (the
+        advisory locks are otherwise held while the disk syncs, so one account's transactions could not
+        be quicker than its fsyncs). Whoever answers for one awaits `GroupCommit.durable` first, which
+        runs one synchronous commit (`_flush_wal`) for all the commits made before it began."""
+        with self._group_lock:
+            if self._group is None:
+                self._group = GroupCommit(self._flush_wal)
+            return self._group
+
+    def _flush_wal(self) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(_FLUSH_WAL).fetchone()
 
     def close(self) -> None:
         self._pool.close()

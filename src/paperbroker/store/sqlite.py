@@ -23,7 +23,7 @@ from typing import Any
 
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent, TickerLock
-from paperbroker.store.groupcommit import GroupCommit
+from paperbroker.store.groupcommit import GroupCommit, LogFile
 from paperbroker.store.locks import AlwaysHeld, FileLock
 from paperbroker.store.sql import (
     ADD_EVENT,
@@ -199,6 +199,8 @@ class SQLiteStore:
             self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = FULL")
         self._group: GroupCommit | None = None
+        self.log: LogFile | None = None
+        """The write-ahead log that group commit syncs, once `group_commits` was called."""
         self._create_schema()
 
     def group_commits(self) -> GroupCommit | None:
@@ -208,7 +210,8 @@ class SQLiteStore:
             return None
         with self._lock:
             if self._group is None:
-                self._group = GroupCommit(f"{self.path}-wal")
+                self.log = LogFile(f"{self.path}-wal")
+                self._group = self.log.group_commit()
                 self._conn.execute("PRAGMA synchronous = NORMAL")
             return self._group
 
