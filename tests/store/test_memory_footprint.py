@@ -1,6 +1,7 @@
 """What the in-memory store holds per order: a long-running `paperbroker mock` keeps every order it was sent,
 so each must cost about what a row of the SQLite store's in-memory database does, not an order of magnitude
-more (orjson's output, kept as it comes, holds a 4 KB buffer)."""
+more (orjson's output, kept as it comes, holds a 4 KB buffer); and nothing per order that the garbage
+collector must visit or collect."""
 
 from __future__ import annotations
 
@@ -45,3 +46,24 @@ def test_a_filled_order_costs_the_memory_store_a_few_kilobytes_at_most() -> None
         tracemalloc.stop()
     assert len(broker.list_orders()) == WARM_UP + MEASURED
     assert grown / MEASURED < BYTES_PER_FILLED_ORDER, f"{grown / MEASURED:.0f} bytes per order"
+
+
+def test_orders_give_the_garbage_collector_nothing_to_track_and_nothing_to_collect() -> None:
+    """Each full collection visits every tracked object, so a store that added objects with every order made
+    a long-running mock's pauses grow with its history; and a transaction that left a cycle behind (a
+    reversal referring to the ledger that holds it, a recorder referring to itself) made the collector run
+    every few requests. Measured with the collector off: what it would find is still there for it."""
+    store = MemoryStore()
+    broker = Broker(store)
+    broker.set_quote("AAPL", Decimal("150.00"), Decimal("150.02"))
+    place(broker, store, 1_000)
+    gc.collect()
+    tracked = len(gc.get_objects())
+    gc.disable()
+    try:
+        place(broker, store, MEASURED)
+        found_in_cycles = gc.collect()
+    finally:
+        gc.enable()
+    assert len(gc.get_objects()) - tracked < MEASURED / 100
+    assert found_in_cycles < MEASURED / 100

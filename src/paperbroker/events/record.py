@@ -89,7 +89,9 @@ class RecordingLedger:
 
     def __init__(self, inner: Ledger, root: RecordingLedger | None = None) -> None:
         self._inner = inner
-        self._root = root or self
+        self._parent = root
+        """The root recorder; None on the root itself (a reference to itself would make every transaction a
+        cycle for the garbage collector to find)."""
         self._accounts: dict[str | None, RecordingLedger] = {}
         self._account_changed = False
         self._quoted: set[str] = set()
@@ -97,6 +99,10 @@ class RecordingLedger:
         self._booked: Account | None = None
         """The account as this transaction last wrote it: its `account` event needs no read."""
         self._outbox: list[NewEvent] = []
+
+    @property
+    def _root(self) -> RecordingLedger:
+        return self._parent or self
 
     @property
     def recorded(self) -> bool:

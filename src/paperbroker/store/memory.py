@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
 
 import orjson
 
@@ -65,24 +67,49 @@ def _kept(data: bytes) -> bytes:
     return bytes(memoryview(data))
 
 
-class _Stored:
-    """An order as the orders table keeps it: its place in the store's sequence and its contract JSON.
+_Stored = tuple[str, int, bytes, bytes, Order | None, int, str]
+"""An order as the orders table keeps it: (account, its place in the store's sequence, its contract JSON,
+its packed row, the Order, its status, its symbol), read through `_order` and the indexes below.
 
-    A final order never changes again and is mostly history, so it is kept packed, as its SQL row in JSON
-    (about 180 bytes where the Order with its Decimals takes 775), and built again when read (order_from
-    reuses recent ones)."""
+A final order never changes again and is mostly history, so it is kept packed, as its SQL row in JSON
+(about 180 bytes where the Order with its Decimals takes 775), and built again when read. Its tuple then
+holds only strings, bytes, ints and None, which the garbage collector stops tracking: a store of many orders
+adds nothing to each full collection (an object per order did, and the collections' pauses grew with the
+store). For the same reason a final order is built without order_from's cache, whose Orders each
+collection would visit, and a poll lists it from its body, status and symbol without building it.
+Executions are kept as such tuples too."""
+_ACCOUNT: Final = 0
+_SEQ: Final = 1
+_BODY: Final = 2
+_STATUS: Final = 5
+_SYMBOL: Final = 6
+_build_order = order_from.__wrapped__
 
-    __slots__ = ("_order", "_row", "account", "body", "seq")
 
-    def __init__(self, account: str, seq: int, order: Order) -> None:
-        self.account, self.seq, self.body = account, seq, _kept(order_body(order))
-        final = order.status in FINAL_STATUSES
-        self._order = None if final else order
-        self._row = _kept(orjson.dumps(order_row(order))) if final else b""
+def _stored(account: str, seq: int, order: Order) -> _Stored:
+    body, status = _kept(order_body(order)), int(order.status)
+    if order.status in FINAL_STATUSES:
+        return (account, seq, body, _kept(orjson.dumps(order_row(order))), None, status, order.symbol)
+    return (account, seq, body, b"", order, status, order.symbol)
 
-    @property
-    def order(self) -> Order:
-        return self._order if self._order is not None else order_from(tuple(orjson.loads(self._row)))
+
+def _order(stored: _Stored) -> Order:
+    order = stored[4]
+    return order if order is not None else _build_order(tuple(orjson.loads(stored[3])))
+
+
+_PackedExecution = tuple[str, str, int, Decimal, Decimal, int, Decimal]
+"""An Execution's fields, its side as the integer: atoms only, untracked as a final order's tuple is."""
+
+
+def _packed(execution: Execution) -> _PackedExecution:
+    e = execution
+    return (e.order_id, e.symbol, int(e.side), e.qty, e.price, e.time, e.commission)
+
+
+def _unpacked(packed: _PackedExecution) -> Execution:
+    order_id, symbol, side, qty, price, time, commission = packed
+    return Execution(order_id, symbol, Side(side), qty, price, time, commission)
 
 
 @dataclass(slots=True)
@@ -103,7 +130,7 @@ class _Book:
     """(update_time, seq, id) of the final orders, sorted: the orders_final index."""
     children: dict[tuple[str, ParentType | None], set[str]] = field(default_factory=dict)
     """Ids of the bracket orders of each (parent id, parent type): the orders_by_parent index."""
-    executions: dict[str, list[Execution]] = field(default_factory=dict)
+    executions: dict[str, list[_PackedExecution]] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
     previews: dict[str, _Preview] = field(default_factory=dict)
 
@@ -132,40 +159,39 @@ class _Tables:
     last_order_id: int = 0
     last_seq: int = 0
 
-    def reindex(self, old: _Stored | None, new: _Stored | None) -> None:
-        """Move an order's index entries from how it was to how it is (None: absent); reversed by swapping."""
+    def reindex(self, old: _Stored | None, new: _Stored | None, new_order: Order | None = None) -> None:
+        """Move an order's index entries from how it was to how it is (None: absent); reversed by swapping.
+        `new_order` is `new`'s order, when the caller has it at hand (a final one is otherwise rebuilt)."""
         if old is not None:
-            book = self.books[old.account]
-            status = old.order.status
-            if old.order.parent_id is not None:
-                book.children[(old.order.parent_id, old.order.parent_type)].discard(old.order.id)
+            book, order = self.books[old[_ACCOUNT]], _order(old)
+            status = order.status
+            if order.parent_id is not None:
+                book.children[(order.parent_id, order.parent_type)].discard(order.id)
             if status in _PENDING:
-                book.pending.discard(old.order.id)
+                book.pending.discard(order.id)
             elif status in FINAL_STATUSES:
-                key = (old.order.update_time, old.seq, old.order.id)
+                key = (order.update_time, old[_SEQ], order.id)
                 del book.final[bisect.bisect_left(book.final, key)]
             if status is OrderStatus.Working:
-                del self.working[old.order.symbol][old.order.id]
-                self.expiring.pop(old.order.id, None)
+                del self.working[order.symbol][order.id]
+                self.expiring.pop(order.id, None)
         if new is not None:
-            book = self.books[new.account]
-            status = new.order.status
-            if new.order.parent_id is not None:
-                book.children.setdefault((new.order.parent_id, new.order.parent_type), set()).add(
-                    new.order.id
-                )
+            book, order = self.books[new[_ACCOUNT]], new_order or _order(new)
+            status = order.status
+            if order.parent_id is not None:
+                book.children.setdefault((order.parent_id, order.parent_type), set()).add(order.id)
             if status in _PENDING:
-                book.pending.add(new.order.id)
+                book.pending.add(order.id)
             elif status in FINAL_STATUSES:
-                bisect.insort(book.final, (new.order.update_time, new.seq, new.order.id))
+                bisect.insort(book.final, (order.update_time, new[_SEQ], order.id))
             if status is OrderStatus.Working:
-                self.working.setdefault(new.order.symbol, {})[new.order.id] = new
-                if new.order.expires_at is not None:
-                    self.expiring[new.order.id] = new
+                self.working.setdefault(order.symbol, {})[order.id] = new
+                if order.expires_at is not None:
+                    self.expiring[order.id] = new
 
 
 def _by_seq(stored: Iterable[_Stored]) -> list[Order]:
-    return [s.order for s in sorted(stored, key=lambda s: s.seq)]
+    return [_order(s) for s in sorted(stored, key=lambda s: s[_SEQ])]
 
 
 def _may_fill(order: Order, bid: float, ask: float) -> bool:
@@ -233,19 +259,19 @@ class MemoryLedger:
             raise ValueError(f"order {order.id} exists: ids are unique across the store")
         assert self._account is not None
         self._t.last_seq += 1
-        self._write(book, None, _Stored(self._account, self._t.last_seq, order))
+        self._write(book, None, _stored(self._account, self._t.last_seq, order), order)
 
     def update_order(self, order: Order) -> None:
         book = self._book()
         old = book.orders.get(order.id)
         if old is not None:  # another account's order, or none: nothing to update, as in SQL
-            self._write(book, old, _Stored(old.account, old.seq, order))
+            self._write(book, old, _stored(old[_ACCOUNT], old[_SEQ], order), order)
 
-    def _write(self, book: _Book, old: _Stored | None, new: _Stored) -> None:
-        tables, order_id = self._t, new.order.id
+    def _write(self, book: _Book, old: _Stored | None, new: _Stored, order: Order) -> None:
+        tables, order_id = self._t, order.id
         book.orders[order_id] = new
-        tables.owners[order_id] = new.account
-        tables.reindex(old, new)
+        tables.owners[order_id] = new[_ACCOUNT]
+        tables.reindex(old, new, order)
 
         def undo() -> None:
             tables.reindex(new, old)
@@ -259,7 +285,7 @@ class MemoryLedger:
 
     def get_order(self, order_id: str) -> Order | None:
         stored = self._book().orders.get(order_id)
-        return None if stored is None else stored.order
+        return None if stored is None else _order(stored)
 
     def list_orders(
         self, statuses: Collection[OrderStatus] | None = None, symbol: str | None = None
@@ -268,29 +294,30 @@ class MemoryLedger:
         if statuses is not None and _PENDING.issuperset(statuses):
             candidates = _by_seq(book.orders[order_id] for order_id in book.pending)
         else:
-            candidates = [stored.order for stored in book.orders.values()]
+            candidates = [_order(stored) for stored in book.orders.values()]
         return [
             order
             for order in candidates
             if (statuses is None or order.status in statuses) and (symbol is None or order.symbol == symbol)
         ]
 
-    def _newest_final(self, limit: int, before: int | None = None) -> list[_Stored]:
-        """The final orders before position `before` of book.final (None: all), the newest first."""
+    def _newest_final(self, limit: int, before: int | None = None) -> list[tuple[str, _Stored]]:
+        """(id, row) of the final orders before position `before` of book.final (None: all), the newest
+        first."""
         book = self._book()
         end = len(book.final) if before is None else before
         keys = book.final[max(end - limit, 0) : end] if limit > 0 else []
-        return [book.orders[order_id] for _, _, order_id in reversed(keys)]
+        return [(order_id, book.orders[order_id]) for _, _, order_id in reversed(keys)]
 
     def final_orders(self, limit: int) -> list[Order]:
-        return [stored.order for stored in self._newest_final(limit)]
+        return [_order(stored) for _, stored in self._newest_final(limit)]
 
     def current_orders(self, recent: int) -> list[ListedOrder]:
         book = self._book()
-        polled = [book.orders[order_id] for order_id in book.pending]
+        polled = [(order_id, book.orders[order_id]) for order_id in book.pending]
         polled += self._newest_final(recent)
-        polled.sort(key=lambda s: s.seq)
-        return [ListedOrder(s.order.id, int(s.order.status), s.order.symbol, s.body) for s in polled]
+        polled.sort(key=lambda entry: entry[1][_SEQ])
+        return [ListedOrder(order_id, s[_STATUS], s[_SYMBOL], s[_BODY]) for order_id, s in polled]
 
     def final_orders_page(
         self, limit: int, after: HistoryPosition | None = None
@@ -298,32 +325,33 @@ class MemoryLedger:
         before = None if after is None else bisect.bisect_left(self._book().final, tuple(after))
         rows = self._newest_final(limit + 1, before)
         page = rows[:limit]
+        orders = [_order(stored) for _, stored in page]
         if len(rows) <= limit:
-            return [s.order for s in page], None
-        return [s.order for s in page], HistoryPosition(page[-1].order.update_time, page[-1].seq)
+            return orders, None
+        return orders, HistoryPosition(orders[-1].update_time, page[-1][1][_SEQ])
 
     def _of_account(self, stored: Iterable[_Stored]) -> Iterable[_Stored]:
         """Every account's on the market's ledger, else this ledger's account's."""
         account = self._account
-        return stored if account is None else (s for s in stored if s.account == account)
+        return stored if account is None else (s for s in stored if s[_ACCOUNT] == account)
 
     def orders_expiring(self, now: int) -> list[Order]:
         due = [
-            s
-            for s in self._of_account(self._t.expiring.values())
-            if s.order.expires_at is not None and s.order.expires_at <= now
+            (order.expires_at, stored[_SEQ], order)
+            for stored in self._of_account(self._t.expiring.values())
+            if (order := _order(stored)).expires_at is not None and order.expires_at <= now
         ]
-        due.sort(key=lambda s: (s.order.expires_at, s.seq))
-        return [s.order for s in due]
+        due.sort(key=lambda entry: entry[:2])
+        return [order for _, _, order in due]
 
     def trailing_stops(self, symbol: str) -> list[Order]:
         working = self._t.working.get(symbol, {}).values()
-        return _by_seq(s for s in self._of_account(working) if s.order.stop_type is StopType.TrailingStop)
+        return _by_seq(s for s in self._of_account(working) if _order(s).stop_type is StopType.TrailingStop)
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         bid, ask = float(quote.bid), float(quote.ask)
         working = self._t.working.get(quote.symbol, {}).values()
-        return _by_seq(s for s in self._of_account(working) if _may_fill(s.order, bid, ask))
+        return _by_seq(s for s in self._of_account(working) if _may_fill(_order(s), bid, ask))
 
     def children_of(self, parent_id: str, parent_type: ParentType = ParentType.Order) -> list[Order]:
         book = self._book()
@@ -361,26 +389,26 @@ class MemoryLedger:
             self.put_position(symbol, None)
         orders, executions, previews = book.orders, book.executions, book.previews
         tables = self._t
-        for stored in orders.values():
+        for order_id, stored in orders.items():
             tables.reindex(stored, None)
-            del tables.owners[stored.order.id]
+            del tables.owners[order_id]
         book.orders, book.executions, book.previews = {}, {}, {}
 
         def undo() -> None:
             book.orders, book.executions, book.previews = orders, executions, previews
-            for stored in orders.values():
-                tables.owners[stored.order.id] = stored.account
+            for order_id, stored in orders.items():
+                tables.owners[order_id] = stored[_ACCOUNT]
                 tables.reindex(None, stored)
 
         self._undo.append(undo)
 
     def add_execution(self, execution: Execution) -> None:
         executions = self._writable_book().executions.setdefault(execution.symbol, [])
-        executions.append(execution)
+        executions.append(_packed(execution))
         self._undo.append(executions.pop)
 
     def list_executions(self, symbol: str) -> list[Execution]:
-        return list(self._book().executions.get(symbol, ()))
+        return [_unpacked(packed) for packed in self._book().executions.get(symbol, ())]
 
     def get_position(self, symbol: str) -> Position | None:
         return self._book().positions.get(symbol)
@@ -569,6 +597,9 @@ class MemoryStore:
             except BaseException:
                 _roll_back(undo)
                 raise
+            # Committed: drop the reversals now. Each refers to the ledger, which holds the list, and a
+            # cycle left for the garbage collector costs a young collection every few requests.
+            undo.clear()
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[MemoryLedger]:
