@@ -81,6 +81,8 @@ Executions are kept as such tuples too."""
 _ACCOUNT: Final = 0
 _SEQ: Final = 1
 _BODY: Final = 2
+_ROW: Final = 3
+_ORDER: Final = 4
 _STATUS: Final = 5
 _SYMBOL: Final = 6
 _build_order = order_from.__wrapped__
@@ -94,8 +96,8 @@ def _stored(account: str, seq: int, order: Order) -> _Stored:
 
 
 def _order(stored: _Stored) -> Order:
-    order = stored[4]
-    return order if order is not None else _build_order(tuple(orjson.loads(stored[3])))
+    order = stored[_ORDER]
+    return order if order is not None else _build_order(tuple(orjson.loads(stored[_ROW])))
 
 
 _PackedExecution = tuple[str, str, int, Decimal, Decimal, int, Decimal]
