@@ -14,7 +14,7 @@ from paperbroker.engine.model import NewOrder, OrderType, Side
 from paperbroker.store.memory import MemoryStore
 
 BYTES_PER_FILLED_ORDER = 2_000
-"""Measured at about 1,500: the order's packed row and contract JSON, its execution, its index entries."""
+"""Measured at about 1,330: the order's packed row and contract JSON, its execution, its index entries."""
 WARM_UP = 17_000
 """More than the bounded caches hold (16,384 orders read from rows), so their filling is not counted."""
 MEASURED = 5_000
