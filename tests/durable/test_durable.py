@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sized
 from pathlib import Path
 
 import httpx
@@ -70,15 +71,7 @@ def test_the_service_on_a_file_acknowledges_an_order_after_an_fsync_of_the_log(
     db = tmp_path / "paperbroker.db"
     app = create_app(local_settings(db=str(db), market=False, rate_limit=0))
     monkeypatch.setattr("paperbroker.store.groupcommit.os.fsync", recording_fsync)
-    body = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 100}
-    with TestClient(app, headers=AUTH) as client:
-        before = len(synced)
-        placed = client.post("/api/v1/broker/orders", json=body)
-        assert placed.status_code == 201, placed.text
-        assert len(synced) == before + 1
-        listed = client.get("/api/v1/broker/orders")
-        assert [order["id"] for order in listed.json()] == [placed.json()["orderId"]]
-        assert len(synced) == before + 1  # nothing committed since: answered without an fsync
+    _acknowledged_after_one_flush(app, synced)
     if os.path.exists("/proc/self/fd"):
         assert set(synced) == {f"{db}-wal"}
 
@@ -98,10 +91,12 @@ def test_the_service_on_postgres_acknowledges_an_order_after_a_flush_of_the_wal(
     monkeypatch.setattr(PostgresStore, "_flush_wal", recording_flush)
     with fresh_schema(pg_dsn) as schema:
         db = url_with_schema(pg_dsn, schema)
-        _acknowledged_after_a_flush(create_app(local_settings(db=db, market=False, rate_limit=0)), flushes)
+        _acknowledged_after_one_flush(create_app(local_settings(db=db, market=False, rate_limit=0)), flushes)
 
 
-def _acknowledged_after_a_flush(app: AsyncApp, flushes: list[PostgresStore]) -> None:
+def _acknowledged_after_one_flush(app: AsyncApp, flushes: Sized) -> None:
+    """A placeOrder is answered after one more flush (an fsync of SQLite's log, a synchronous commit on
+    PostgreSQL), recorded in `flushes`; a read after it, with nothing committed since, after none."""
     body = {"symbol": "AAPL", "type": 1, "side": 1, "qty": 1, "limitPrice": 100}
     with TestClient(app, headers=AUTH) as client:
         before = len(flushes)
@@ -110,4 +105,4 @@ def _acknowledged_after_a_flush(app: AsyncApp, flushes: list[PostgresStore]) -> 
         assert len(flushes) == before + 1
         listed = client.get("/api/v1/broker/orders")
         assert [order["id"] for order in listed.json()] == [placed.json()["orderId"]]
-        assert len(flushes) == before + 1  # nothing committed since: answered without a flush
+        assert len(flushes) == before + 1
