@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from paperbroker.engine.model import Position
-from paperbroker.store.groupcommit import LogFile
+from paperbroker.store.groupcommit import GroupCommit, LogFile
 from paperbroker.store.postgres import PostgresStore
 from paperbroker.store.sqlite import SQLiteStore
 from tests.store.slow_disk import SlowDisk
@@ -95,6 +95,13 @@ def _lsn(conn: psycopg.Connection[Any], query: str) -> int:
     return int(row[0])
 
 
+def _assert_durable_flushes_past_what_was_written(dsn: str, group: GroupCommit) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        written = _lsn(conn, "pg_current_wal_insert_lsn()")
+        asyncio.run(group.durable(group.committed))
+        assert _lsn(conn, "pg_current_wal_flush_lsn()") >= written
+
+
 def test_a_postgres_store_with_group_commits_commits_without_waiting_and_flushes_on_demand(
     pg_dsn: str, pg_schema: str
 ) -> None:
@@ -114,10 +121,7 @@ def test_a_postgres_store_with_group_commits_commits_without_waiting_and_flushes
     with store.snapshot() as ledger:
         assert ledger.get_position("AAPL") == Position("AAPL", Decimal(1), Decimal(1))
     assert group.committed == 1  # the one commit since: a snapshot, or a rolled back transaction, is not
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        written = _lsn(conn, "pg_current_wal_insert_lsn()")
-        asyncio.run(group.durable(group.committed))
-        assert _lsn(conn, "pg_current_wal_flush_lsn()") >= written
+    _assert_durable_flushes_past_what_was_written(pg_dsn, group)
     store.close()
 
 
@@ -132,8 +136,5 @@ def test_the_flush_of_a_postgres_store_waits_for_the_disk_even_if_the_url_says_o
         assert conn.execute("SHOW synchronous_commit").fetchone() == ("off",)
     with store.transaction() as ledger:
         ledger.put_position("AAPL", Position("AAPL", Decimal(1), Decimal(1)))
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        written = _lsn(conn, "pg_current_wal_insert_lsn()")
-        asyncio.run(group.durable(group.committed))
-        assert _lsn(conn, "pg_current_wal_flush_lsn()") >= written
+    _assert_durable_flushes_past_what_was_written(pg_dsn, group)
     store.close()

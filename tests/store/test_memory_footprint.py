@@ -16,8 +16,16 @@ from paperbroker.store.memory import MemoryStore
 BYTES_PER_FILLED_ORDER = 2_000
 """Measured at about 1,330: the order's packed row and contract JSON, its execution, its index entries."""
 WARM_UP = 17_000
-"""More than the bounded caches hold (16,384 orders read from rows), so their filling is not counted."""
+"""More than the process's bounded caches hold (16,384 entries each), so their filling is not counted."""
 MEASURED = 5_000
+
+
+def quoted_broker() -> tuple[MemoryStore, Broker]:
+    """A new store and its broker, AAPL quoted where place's orders fill."""
+    store = MemoryStore()
+    broker = Broker(store)
+    broker.set_quote("AAPL", Decimal("150.00"), Decimal("150.02"))
+    return store, broker
 
 
 def place(broker: Broker, store: MemoryStore, orders: int) -> None:
@@ -31,9 +39,7 @@ def place(broker: Broker, store: MemoryStore, orders: int) -> None:
 
 
 def test_a_filled_order_costs_the_memory_store_a_few_kilobytes_at_most() -> None:
-    store = MemoryStore()
-    broker = Broker(store)
-    broker.set_quote("AAPL", Decimal("150.00"), Decimal("150.02"))
+    store, broker = quoted_broker()
     tracemalloc.start()  # before the warm-up: what a cache frees later must be counted as freed
     try:
         place(broker, store, WARM_UP)
@@ -53,9 +59,7 @@ def test_orders_give_the_garbage_collector_nothing_to_track_and_nothing_to_colle
     a long-running mock's pauses grow with its history; and a transaction that left a cycle behind (a
     reversal referring to the ledger that holds it, a recorder referring to itself) made the collector run
     every few requests. Measured with the collector off: what it would find is still there for it."""
-    store = MemoryStore()
-    broker = Broker(store)
-    broker.set_quote("AAPL", Decimal("150.00"), Decimal("150.02"))
+    store, broker = quoted_broker()
     place(broker, store, 1_000)
     gc.collect()
     tracked = len(gc.get_objects())
