@@ -143,12 +143,15 @@ class Broker:
             return ledger.get_account() is not None
 
     @contextmanager
-    def _writing(self, account_id: str | Keep | None = KEEP) -> Iterator[tuple[RecordingLedger, int]]:
+    def _writing(
+        self, account_id: str | Keep | None = KEEP, reads_quote: str | None = None
+    ) -> Iterator[tuple[RecordingLedger, int]]:
         """A write transaction of this broker's account (or `account_id`; None: the market's), and its time
         read once the write lock is held: times then follow commit order, so an execution's time never
-        precedes an earlier-committed one's, whichever worker wrote it."""
+        precedes an earlier-committed one's, whichever worker wrote it. `reads_quote`: the symbol whose
+        quote the transaction reads, a hint for the store (`Store.transaction`)."""
         bound = self.account_id if isinstance(account_id, Keep) else account_id
-        with recording(self.store, bound) as ledger:
+        with recording(self.store, bound, reads_quote) as ledger:
             yield ledger, self.clock()
 
     def _reading(self) -> AbstractContextManager[Ledger]:
@@ -158,8 +161,7 @@ class Broker:
 
     def place_order(self, new: NewOrder, confirm_id: str | None = None) -> Order:
         instrument = self._check_new_order(new)
-        with self._writing() as (ledger, now):
-            ledger.will_read_quote(new.symbol)
+        with self._writing(reads_quote=new.symbol) as (ledger, now):
             expires_at = durations.expires_at(new.duration, now, self.config.session_close)
             self._expire_due(ledger, now)
             self._confirm(ledger, new, confirm_id, now)

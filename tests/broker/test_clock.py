@@ -20,8 +20,10 @@ class WatchedStore(SQLiteStore):
     writing = False
 
     @contextmanager
-    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[SQLiteLedger]:
-        with super().transaction(account_id) as ledger:
+    def transaction(
+        self, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+    ) -> Iterator[SQLiteLedger]:
+        with super().transaction(account_id, reads_quote) as ledger:
             self.writing = True
             try:
                 yield ledger

@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from psycopg import pq
 
 from paperbroker.broker import Broker
-from paperbroker.engine.model import NewOrder, OrderType, Side
+from paperbroker.engine.model import Duration, NewOrder, OrderStatus, OrderType, Side
 from paperbroker.store.postgres import _TRANSACTION_LOCK, ID_BLOCK, PostgresStore, _account_key
 
 LIMIT_BUY = NewOrder("AAPL", OrderType.Limit, Side.Buy, Decimal(10), limit_price=Decimal("150.25"))
@@ -66,14 +67,28 @@ def counted(store: PostgresStore, action: Any) -> int:
     return round_trips(trace[0])
 
 
-def test_a_working_limit_order_is_three_round_trips(store: PostgresStore) -> None:
-    """BEGIN and the locks; the due orders with the quote the broker said it would read; then the order,
-    its event and COMMIT together. The order's id comes from the process's block of ids."""
+def test_a_working_limit_order_is_two_round_trips(store: PostgresStore) -> None:
+    """BEGIN, the locks, the account's first expiry (none is due) and the quote the order is matched
+    against; then the order, its event and COMMIT together. The order's id comes from the process's block
+    of ids; every statement was prepared by the first order."""
     broker = Broker(store)
     broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
-    for _ in range(6):  # past psycopg's prepare threshold: the steady state a server reaches
-        broker.place_order(LIMIT_BUY)
-    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 3
+    broker.place_order(LIMIT_BUY)
+    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 2
+
+
+def test_a_due_order_is_searched_for_and_expired(store: PostgresStore) -> None:
+    """The first expiry read with the locks says an order is due: the broker's search for due orders then
+    reads them (a round trip), and cancels the one whose day ended, which reads its legs (another one),
+    before the next order is placed."""
+    now = [1_795_788_000_000]
+    broker = Broker(store, clock=lambda: now[0])
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
+    day = broker.place_order(replace(LIMIT_BUY, duration=Duration("DAY")))
+    assert day.expires_at is not None
+    now[0] = day.expires_at + 1
+    assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 4
+    assert broker.get_order(day.id).status == OrderStatus.Canceled
 
 
 def test_order_ids_are_drawn_from_the_sequence_a_block_at_a_time(store: PostgresStore) -> None:
@@ -144,6 +159,20 @@ def test_an_exception_in_the_block_rolls_back_the_queued_writes(store: PostgresS
         raise RuntimeError("the broker refused")
     with store.snapshot() as ledger:
         assert ledger.events_after(0, 100) == []
+
+
+def test_a_block_that_fails_after_reading_every_answer_leaves_nothing_open(
+    store: PostgresStore, pg_dsn: str
+) -> None:
+    """Everything the pipeline sent was answered when the block raised: the server's transaction, and the
+    account's locks, must still end before the connection goes back to the pool."""
+    with pytest.raises(RuntimeError), store.transaction("alice") as ledger:
+        ledger.get_account()
+        raise RuntimeError("the broker refused")
+    assert held_advisory_locks(pg_dsn) == set()
+    with store._pool.connection() as conn:
+        assert conn.info.transaction_status == pq.TransactionStatus.IDLE
+        assert conn.execute("SELECT now() = statement_timestamp()").fetchone() == (True,)  # no transaction
 
 
 def test_a_failed_write_fails_the_transaction_and_leaves_the_connection_usable(store: PostgresStore) -> None:

@@ -259,9 +259,6 @@ class RecordingLedger:
     def get_account(self) -> Account | None:
         return self._inner.get_account()
 
-    def will_read_quote(self, symbol: str) -> None:
-        self._inner.will_read_quote(symbol)
-
     def get_quote(self, symbol: str) -> Quote | None:
         return self._inner.get_quote(symbol)
 
@@ -304,10 +301,13 @@ class RecordingLedger:
 
 
 @contextmanager
-def recording(store: Store, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[RecordingLedger]:
+def recording(
+    store: Store, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+) -> Iterator[RecordingLedger]:
     """A write transaction of the account (None: the market's) whose changes are recorded as events in the
-    same transaction; once it commits events, the store's listeners hear of it."""
-    with store.transaction(account_id) as ledger:
+    same transaction; once it commits events, the store's listeners hear of it. `reads_quote`: see
+    `Store.transaction`."""
+    with store.transaction(account_id, reads_quote) as ledger:
         recorder = RecordingLedger(ledger)
         yield recorder
         recorder.finish()

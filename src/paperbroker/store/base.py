@@ -162,11 +162,6 @@ class Ledger(Protocol):
 
     def get_quote(self, symbol: str) -> Quote | None: ...
 
-    def will_read_quote(self, symbol: str) -> None:
-        """A hint: this transaction goes on to read the symbol's quote. A store whose reads are round trips
-        may send that read now, to come back with the next one it waits for; the others ignore it."""
-        ...
-
     def put_quote(self, quote: Quote) -> None: ...
 
     def list_quotes(self, symbols: Iterable[str]) -> dict[str, Quote]: ...
@@ -234,9 +229,12 @@ class TickerLock(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> AbstractContextManager[Ledger]:
+    def transaction(
+        self, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+    ) -> AbstractContextManager[Ledger]:
         """A read-write transaction bound to the account (None: the market's): commits on success, rolls back
-        on any exception."""
+        on any exception. `reads_quote` is a hint: the transaction goes on to read that symbol's quote. A
+        store whose reads are round trips reads it together with taking its locks; the others ignore it."""
         ...
 
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> AbstractContextManager[Ledger]:

@@ -460,9 +460,6 @@ class MemoryLedger:
     def get_quote(self, symbol: str) -> Quote | None:
         return self._t.quotes.get(symbol)
 
-    def will_read_quote(self, symbol: str) -> None:
-        return None
-
     def put_quote(self, quote: Quote) -> None:
         self._put(self._t.quotes, quote.symbol, quote)
 
@@ -591,7 +588,9 @@ class MemoryStore:
         self._tables = _Tables()
 
     @contextmanager
-    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[MemoryLedger]:
+    def transaction(
+        self, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+    ) -> Iterator[MemoryLedger]:
         with self._lock:
             undo: Undo = []
             try:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import hashlib
 import re
 import threading
@@ -37,6 +36,7 @@ from psycopg_pool import ConnectionPool
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent
 from paperbroker.store.groupcommit import GroupCommit
+from paperbroker.store.pgpipeline import Pipeline, Rows, run_alone
 from paperbroker.store.sql import (
     ADD_EVENT,
     ORDER_COLUMNS,
@@ -189,13 +189,13 @@ _BRANCH = f"SELECT seq, {ORDER_COLUMNS} FROM orders WHERE status = 6 AND symbol 
 _WAITING = _waiting(_BRANCH)
 _WAITING_OF_ACCOUNT = _waiting(f"{_BRANCH} AND account_id = %(account)s")
 
-_COMMIT_MODE = "set_config('synchronous_commit', %s, true)"
+_COMMIT_MODE = "set_config('synchronous_commit', ?, true)"
 """Whether the transaction's COMMIT waits for its WAL flush ('on') or not ('off', under group commit), set in
 the lock's statement: no statement of its own."""
-_LOCK_MARKET = f"SELECT pg_advisory_xact_lock(%s, %s), {_COMMIT_MODE}"
+_LOCK_MARKET = f"SELECT pg_advisory_xact_lock(?, ?), {_COMMIT_MODE}"
 _LOCK_ACCOUNT = f"""
-WITH market AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(%s, %s))
-SELECT pg_advisory_xact_lock(%s), {_COMMIT_MODE} FROM market
+WITH market AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(?, ?))
+SELECT pg_advisory_xact_lock(?), {_COMMIT_MODE} FROM market
 """
 """The market lock shared, then the account's: one statement, in that order (the account's lock is taken
 as the outer query reads the materialized CTE's row, so after it), the order that keeps them deadlock-free."""
@@ -207,29 +207,34 @@ logical-decoding message, which any role may emit; a transaction that only took 
 waiting), whatever the session's `synchronous_commit`. The WAL is sequential, so every commit before it is
 flushed with it."""
 _BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+_FIRST_EXPIRY = (
+    "SELECT min(expires_at) FROM orders WHERE account_id = ? AND status = 6 AND expires_at IS NOT NULL"
+)
+"""The account's earliest expiry among its working orders: the first entry of orders_expiring_by_account."""
 
 
 @contextmanager
-def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[None]:
-    """One transaction in pipeline mode: statements go to the server without waiting for their results; the
-    client waits only when a read needs its rows (a flush request) and at the end (a sync), so a transaction
-    costs a round trip per read it waits for, plus one for its last writes and COMMIT, whatever the number
-    of writes (the orders, events, executions, positions and account rows it changes). Statements are
-    prepared after psycopg's `prepare_threshold` uses on each pooled connection, as outside a pipeline.
+def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[Pipeline]:
+    """One transaction in pipeline mode (store.pgpipeline): statements go to the server without waiting for
+    their results; the client waits only when a read needs its rows (a flush request) and at the end (a
+    sync), so a transaction costs a round trip per read it waits for, plus one for its last writes and
+    COMMIT, whatever the number of writes (the orders, events, executions, positions and account rows it
+    changes).
 
-    Not `conn.transaction()`: psycopg syncs the pipeline at its BEGIN and again at its COMMIT. A failed
-    statement fails the block at the next read or at the end (psycopg raises it there); on any failure the
-    transaction is rolled back before the connection goes back to the pool.
+    A failed statement fails the block at the next read or at the end; on any failure the transaction is
+    rolled back before the connection goes back to the pool.
     """
+    pipeline = Pipeline(conn)
     try:
-        with conn.pipeline():
-            conn.execute(begin)
-            yield
-            conn.execute("COMMIT")
+        pipeline.execute(begin)
+        yield pipeline
+        pipeline.execute("COMMIT")
+        pipeline.sync()
     except BaseException:
+        pipeline.abort()
         if conn.info.transaction_status in _OPEN:
             with contextlib.suppress(psycopg.Error):
-                conn.execute("ROLLBACK")
+                run_alone(conn, "ROLLBACK")
         raise
 
 
@@ -252,21 +257,15 @@ def _schema_key(schema: str) -> int:
     return value - 2**32 if value >= 2**31 else value
 
 
-@functools.lru_cache(maxsize=256)
-def _format_style(query: str) -> str:
-    """The shared queries' `?` placeholders as psycopg's `%s` (none of them holds a literal `?` or `%`)."""
-    return query.replace("?", "%s")
-
-
 _ADD_EVENTS = (
     "INSERT INTO events (account_id, kind, data) SELECT account_id, kind, data"
-    " FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS e(account_id, kind, data, n)"
+    " FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS e(account_id, kind, data, n)"
     " ORDER BY n"
 )
 """Many outbox rows in one statement; ORDER BY hands them to the INSERT, which numbers them, in order."""
 
 ID_BLOCK = 64
-_ID_BLOCK = "SELECT nextval('order_ids') FROM generate_series(1, %s)"
+_ID_BLOCK = "SELECT nextval('order_ids') FROM generate_series(1, ?)"
 
 
 class OrderIds:
@@ -281,40 +280,39 @@ class OrderIds:
         self._free: collections.deque[int] = collections.deque()
         self._lock = threading.Lock()
 
-    def next(self, conn: psycopg.Connection[Any]) -> str:
+    def next(self, pipeline: Pipeline) -> str:
         with self._lock:
             if not self._free:
-                drawn = conn.execute(_ID_BLOCK, (self._block,)).fetchall()
+                drawn = pipeline.execute(_ID_BLOCK, (self._block,)).fetchall()
                 self._free.extend(int(value) for (value,) in drawn)
             return str(self._free.popleft())
 
 
 class PostgresLedger(SQLLedger):
-    """Every statement on a cursor of its own (`Connection.execute`): in pipeline mode a cursor holds the
-    result that reached it last, so a write's result arriving while a read on the same cursor waits would
-    be taken for the read's rows. A quote the broker says it will read is sent at once, so it comes back
-    with the next read waited for instead of costing a round trip later; the market lock, held shared or
-    exclusively, keeps any other transaction from changing it meanwhile, and this one's own `put_quote`
-    drops it."""
+    """Every statement on the transaction's pipeline, each read's rows its own (`pgpipeline.Rows`).
+
+    Reads sent with the locks (`PostgresStore.transaction`) come back with them: the quote the transaction
+    said it reads (the market lock, held shared or exclusively, keeps any other transaction from changing
+    it meanwhile, and this one's own `put_quote` drops it), and the account's earliest expiry, which spares
+    the broker's search for due orders a round trip whenever none is due (nearly always). That answer holds
+    until this transaction writes an order."""
 
     def __init__(
         self,
-        conn: psycopg.Connection[Any],
+        pipeline: Pipeline,
         account_id: str | None,
         ids: OrderIds,
-        quotes_sent: dict[str, psycopg.Cursor[Any]] | None = None,
+        quotes_sent: dict[str, Rows] | None = None,
+        first_expiry: Rows | None = None,
     ) -> None:
         super().__init__(account_id)
-        self._conn = conn
+        self._pipeline = pipeline
         self._ids = ids
         self._quotes_sent = {} if quotes_sent is None else quotes_sent
+        self._first_expiry = first_expiry
 
     def on_account(self, account_id: str | None) -> PostgresLedger:
-        return PostgresLedger(self._conn, account_id, self._ids, self._quotes_sent)
-
-    def will_read_quote(self, symbol: str) -> None:
-        if symbol not in self._quotes_sent:
-            self._quotes_sent[symbol] = self._conn.execute(_format_style(QUOTE), (symbol,))
+        return PostgresLedger(self._pipeline, account_id, self._ids, self._quotes_sent)
 
     def get_quote(self, symbol: str) -> Quote | None:
         sent = self._quotes_sent.pop(symbol, None)
@@ -327,24 +325,44 @@ class PostgresLedger(SQLLedger):
         self._quotes_sent.pop(quote.symbol, None)
         super().put_quote(quote)
 
-    def _execute(self, query: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self._conn.execute(_format_style(query), params)
+    def orders_expiring(self, now: int) -> list[Order]:
+        sent, self._first_expiry = self._first_expiry, None
+        if sent is not None:
+            (first,) = sent.fetchone() or (None,)
+            if first is None or first > now:
+                return []
+        return super().orders_expiring(now)
+
+    def add_order(self, order: Order) -> None:
+        self._first_expiry = None
+        super().add_order(order)
+
+    def update_order(self, order: Order) -> None:
+        self._first_expiry = None
+        super().update_order(order)
+
+    def clear_trading(self) -> None:
+        self._first_expiry = None
+        super().clear_trading()
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Rows:
+        return self._pipeline.execute(query, params)
 
     def next_order_id(self) -> str:
-        return self._ids.next(self._conn)
+        return self._ids.next(self._pipeline)
 
     def add_events(self, events: Sequence[NewEvent]) -> None:
         if len(events) == 1:  # a resting order's one event: the plain INSERT is the cheaper statement
-            self._conn.execute(_format_style(ADD_EVENT), events[0])
+            self._pipeline.execute(ADD_EVENT, events[0])
         elif events:
-            self._conn.execute(_ADD_EVENTS, [list(column) for column in zip(*events, strict=True)])
+            self._pipeline.execute(_ADD_EVENTS, [list(column) for column in zip(*events, strict=True)])
 
     def orders_waiting_on(self, quote: Quote) -> list[Order]:
         prices = {"symbol": quote.symbol, "bid": float(quote.bid), "ask": float(quote.ask)}
         if self._account is None:
-            rows = self._conn.execute(_WAITING, prices)
+            rows = self._pipeline.execute(_WAITING, prices)
         else:
-            rows = self._conn.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
+            rows = self._pipeline.execute(_WAITING_OF_ACCOUNT, {**prices, "account": self._account})
         return [order_from(row) for row in rows.fetchall()]
 
 
@@ -363,7 +381,9 @@ class PostgresStore:
             raise ValueError(f"schema names are lower-case identifiers: {schema!r}")
         self.dsn = dsn
         self.schema = schema
-        self.connect_kwargs: dict[str, Any] = {"autocommit": True}
+        # psycopg prepares nothing on these connections: the store's statements are prepared by its pipelines
+        # (store.pgpipeline), which a DEALLOCATE ALL from psycopg's own cache upkeep would unprepare
+        self.connect_kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
         if schema is not None:
             self.connect_kwargs["options"] = f"-c search_path={schema}"
         self.schema_name = self._create_schema()
@@ -422,30 +442,38 @@ class PostgresStore:
             return name
 
     @contextmanager
-    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
+    def transaction(
+        self, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+    ) -> Iterator[PostgresLedger]:
         """An account's transaction excludes only that account's; the market's excludes all (see the module's
         docstring). A ledger bound to an account must not write another's: it does not hold that lock.
 
-        Pipelined (see `_pipelined`): BEGIN and the locks are one round trip, which the ledger waits for
-        before it is handed out, so whatever its user does next (the broker reads its clock) happens
-        while the locks are held."""
+        Pipelined (see `_pipelined`): BEGIN, the locks, and after them the reads every account's transaction
+        starts with (`PostgresLedger`), are one round trip, which the ledger waits for before it is handed
+        out, so whatever its user does next (the broker reads its clock) happens while the locks are held."""
         group = self._group
-        with self._pool.connection() as conn, _pipelined(conn, "BEGIN"):
+        with self._pool.connection() as conn, _pipelined(conn, "BEGIN") as pipeline:
             mode = "on" if group is None else "off"
+            first_expiry = None
             if account_id is None:
-                conn.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key, mode)).fetchone()
+                locked = pipeline.execute(_LOCK_MARKET, (_TRANSACTION_LOCK, self.lock_key, mode))
             else:
                 key = _account_key(self.schema_name, account_id)
-                conn.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key, mode)).fetchone()
-            yield PostgresLedger(conn, account_id, self._ids)
+                locked = pipeline.execute(_LOCK_ACCOUNT, (_TRANSACTION_LOCK, self.lock_key, key, mode))
+                first_expiry = pipeline.execute(_FIRST_EXPIRY, (account_id,))
+            quotes_sent = (
+                {} if reads_quote is None else {reads_quote: pipeline.execute(QUOTE, (reads_quote,))}
+            )
+            locked.fetchone()
+            yield PostgresLedger(pipeline, account_id, self._ids, quotes_sent, first_expiry)
         if group is not None:
             group.count_commit()
 
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
-        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT):
-            yield PostgresLedger(conn, account_id, self._ids)
+        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT) as pipeline:
+            yield PostgresLedger(pipeline, account_id, self._ids)
 
     def ticker_lock(self) -> SessionLock:
         return SessionLock(self)
@@ -463,7 +491,7 @@ class PostgresStore:
 
     def _flush_wal(self) -> None:
         with self._pool.connection() as conn:
-            conn.execute(_FLUSH_WAL).fetchone()
+            run_alone(conn, _FLUSH_WAL)
 
     def close(self) -> None:
         self._pool.close()

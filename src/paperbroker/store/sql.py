@@ -504,9 +504,6 @@ class SQLLedger:
         row = self._execute(QUOTE, (symbol,)).fetchone()
         return None if row is None else quote_from(row)
 
-    def will_read_quote(self, symbol: str) -> None:
-        return None
-
     def put_quote(self, quote: Quote) -> None:
         self._execute(
             "INSERT INTO quotes (symbol, bid, ask, last, time) VALUES (?, ?, ?, ?, ?)"

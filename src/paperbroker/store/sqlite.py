@@ -242,7 +242,9 @@ class SQLiteStore:
         self._conn.execute("COMMIT")
 
     @contextmanager
-    def transaction(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[SQLiteLedger]:
+    def transaction(
+        self, account_id: str | None = DEFAULT_ACCOUNT, reads_quote: str | None = None
+    ) -> Iterator[SQLiteLedger]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             changes = self._conn.total_changes
