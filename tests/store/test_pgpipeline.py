@@ -12,6 +12,7 @@ import pytest
 from psycopg import pq
 
 from paperbroker.store.pgpipeline import Pipeline, _numbered, run_alone
+from paperbroker.store.postgres import PostgresStore
 
 
 @pytest.fixture
@@ -102,3 +103,27 @@ def test_a_statement_refused_before_its_first_run_is_prepared_again_next_time(
     rows = again.execute("SELECT ?::int AS prepared_after_a_failure", (6,))
     again.sync()
     assert rows.fetchone() == (6,)
+
+
+def test_a_store_whose_connection_was_cut_fails_one_transaction_and_then_works(
+    pg_dsn: str, pg_schema: str
+) -> None:
+    """The server ends the pooled connection's session (a restart, an administrator): the transaction that
+    finds it fails with psycopg's OperationalError, and the pool replaces the closed connection."""
+    store = PostgresStore(pg_dsn, schema=pg_schema, max_connections=1)
+    try:
+        with store.transaction() as ledger:
+            ledger.add_event("order", '{"before": true}')
+        with store._pool.connection() as conn:
+            backend = conn.info.backend_pid
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        with pytest.raises(psycopg.OperationalError), store.transaction() as ledger:
+            ledger.add_event("order", '{"lost": true}')
+        with store.transaction() as ledger:
+            ledger.add_event("order", '{"after": true}')
+        with store.snapshot() as ledger:
+            kept = [data for _, _, data in ledger.events_after(0, 100)]
+        assert kept == ['{"before": true}', '{"after": true}']
+    finally:
+        store.close()

@@ -1,7 +1,8 @@
 """How often a PostgreSQL transaction waits for the server, counted in libpq's protocol trace (not timed):
-the store pipelines what it does not wait for, so a placeOrder is five round trips, not nine (BEGIN, two
-locks, three reads, two inserts and COMMIT each waited for), and a read is two, not four. Also what
-pipelining must not lose: the locks are held when the ledger is handed out, and a failure rolls back."""
+the store pipelines what it does not wait for, so a placeOrder is two round trips, not seven (BEGIN, the
+locks, two reads, two inserts and COMMIT each waited for), and a read is two, not four. Also what
+pipelining must not lose: the locks are held when the ledger is handed out, and a failure rolls back, even
+one raised after every answer was read."""
 
 from __future__ import annotations
 
