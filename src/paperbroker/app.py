@@ -101,7 +101,7 @@ def build_broker(settings: Settings) -> Broker:
         preview_ttl_ms=round(settings.preview_ttl * 1000),
         require_preview=settings.require_preview,
     )
-    return Broker(open_store(settings.db), config)
+    return Broker(open_store(settings.db, settings.workers), config)
 
 
 class _StartupFreeze:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperbroker.store import open_store
+from paperbroker.store import SPIN_US, open_store, postgres_spin_us
 from paperbroker.store.sqlite import SQLiteStore
 from tests.store.pg import url_with_schema
 
@@ -25,3 +25,13 @@ def test_a_postgresql_url_opens_the_postgresql_store(pg_dsn: str, pg_schema: str
         assert isinstance(store, PostgresStore)
         assert store.schema_name == pg_schema
         store.close()
+
+
+def test_postgresql_waits_spin_only_while_the_workers_leave_a_core_free(pg_dsn: str, pg_schema: str) -> None:
+    assert postgres_spin_us(1, cores=2) == SPIN_US
+    assert postgres_spin_us(2, cores=2) == 0
+    assert postgres_spin_us(3, cores=2) == 0
+    assert postgres_spin_us(3, cores=8) == SPIN_US
+    store = open_store(url_with_schema(pg_dsn, pg_schema), workers=10_000)
+    assert getattr(store, "spin_us", None) == 0
+    store.close()

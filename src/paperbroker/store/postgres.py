@@ -214,7 +214,7 @@ _FIRST_EXPIRY = (
 
 
 @contextmanager
-def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[Pipeline]:
+def _pipelined(conn: psycopg.Connection[Any], begin: str, spin_us: int) -> Iterator[Pipeline]:
     """One transaction in pipeline mode (store.pgpipeline): statements go to the server without waiting for
     their results; the client waits only when a read needs its rows (a flush request) and at the end (a
     sync), so a transaction costs a round trip per read it waits for, plus one for its last writes and
@@ -224,7 +224,7 @@ def _pipelined(conn: psycopg.Connection[Any], begin: str) -> Iterator[Pipeline]:
     A failed statement fails the block at the next read or at the end; on any failure the transaction is
     rolled back before the connection goes back to the pool.
     """
-    pipeline = Pipeline(conn)
+    pipeline = Pipeline(conn, spin_us)
     try:
         pipeline.execute(begin)
         yield pipeline
@@ -371,16 +371,23 @@ class PostgresStore:
 
     `dsn` is a libpq URL or key=value string. `schema`, when given, is created if missing and put first on
     the search path (tests isolate themselves this way); otherwise the DSN's search path applies (`public`,
-    or `?options=-csearch_path%3Dname` in a URL, for a schema that exists).
+    or `?options=-csearch_path%3Dname` in a URL, for a schema that exists). `spin_us`: how long a
+    transaction's wait for the server spins before it blocks (`pgpipeline`); 0, the default, never spins.
     """
 
     def __init__(
-        self, dsn: str, schema: str | None = None, max_connections: int = 4, timeout: float = 30.0
+        self,
+        dsn: str,
+        schema: str | None = None,
+        max_connections: int = 4,
+        timeout: float = 30.0,
+        spin_us: int = 0,
     ) -> None:
         if schema is not None and not _SCHEMA_NAME.match(schema):
             raise ValueError(f"schema names are lower-case identifiers: {schema!r}")
         self.dsn = dsn
         self.schema = schema
+        self.spin_us = spin_us
         # psycopg prepares nothing on these connections: the store's statements are prepared by its pipelines
         # (store.pgpipeline), which a DEALLOCATE ALL from psycopg's own cache upkeep would unprepare
         self.connect_kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
@@ -452,7 +459,7 @@ class PostgresStore:
         starts with (`PostgresLedger`), are one round trip, which the ledger waits for before it is handed
         out, so whatever its user does next (the broker reads its clock) happens while the locks are held."""
         group = self._group
-        with self._pool.connection() as conn, _pipelined(conn, "BEGIN") as pipeline:
+        with self._pool.connection() as conn, _pipelined(conn, "BEGIN", self.spin_us) as pipeline:
             mode = "on" if group is None else "off"
             first_expiry = None
             if account_id is None:
@@ -472,7 +479,7 @@ class PostgresStore:
     @contextmanager
     def snapshot(self, account_id: str | None = DEFAULT_ACCOUNT) -> Iterator[PostgresLedger]:
         """REPEATABLE READ, READ ONLY and without the advisory lock: reads never queue behind writes."""
-        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT) as pipeline:
+        with self._pool.connection() as conn, _pipelined(conn, _BEGIN_SNAPSHOT, self.spin_us) as pipeline:
             yield PostgresLedger(pipeline, account_id, self._ids)
 
     def ticker_lock(self) -> SessionLock:
