@@ -130,7 +130,7 @@ _SUCCEEDED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 
 
 class Pipeline:
-    """Statements on one connection in pipeline mode, from `open` to `sync` (or `abort`).
+    """Statements on one connection in pipeline mode, from the pipeline's creation to `sync` (or `abort`).
 
     The connection must be idle and in autocommit mode: the statements say where transactions begin and end.
     After the first failure the server skips every statement up to the sync; the failure is raised when any
