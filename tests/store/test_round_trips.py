@@ -6,6 +6,8 @@ one raised after every answer was read."""
 
 from __future__ import annotations
 
+import socket
+import struct
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +78,34 @@ def test_a_working_limit_order_is_two_round_trips(store: PostgresStore) -> None:
     broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
     broker.place_order(LIMIT_BUY)
     assert counted(store, lambda: broker.place_order(LIMIT_BUY)) == 2
+
+
+TCP_INFO_DATA_SEGS_OUT = 156
+"""Offset of `tcpi_data_segs_out` (u32) in Linux's struct tcp_info (linux/tcp.h, since 4.6)."""
+
+
+def segments_sent(store: PostgresStore) -> int:
+    """The data segments the store's one pooled connection has sent the server, as the kernel counts them.
+    libpq disables Nagle's algorithm, so each write of a small buffer is one segment."""
+    with store._pool.connection() as conn:
+        if conn.info.host.startswith("/") or not hasattr(socket, "TCP_INFO"):
+            pytest.skip("the server is not reached over TCP on Linux: no segments to count")
+        with socket.fromfd(conn.pgconn.socket, socket.AF_INET, socket.SOCK_STREAM) as sock:
+            info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    if len(info) < TCP_INFO_DATA_SEGS_OUT + 4:
+        pytest.skip("this kernel's tcp_info has no tcpi_data_segs_out")
+    return int(struct.unpack_from("I", info, TCP_INFO_DATA_SEGS_OUT)[0])
+
+
+def test_a_working_limit_order_is_sent_to_the_server_once_per_round_trip(store: PostgresStore) -> None:
+    """Statements wait in libpq's buffer until the client waits for an answer: a write per statement would
+    wake the server's backend for each of the seven."""
+    broker = Broker(store)
+    broker.set_quote("AAPL", Decimal("189.99"), Decimal("190.01"))
+    broker.place_order(LIMIT_BUY)
+    before = segments_sent(store)
+    broker.place_order(LIMIT_BUY)
+    assert segments_sent(store) - before == 2
 
 
 def test_a_due_order_is_searched_for_and_expired(store: PostgresStore) -> None:

@@ -3,11 +3,12 @@ connection.
 
 psycopg's own pipeline runs, for every statement, a cursor, a query conversion, a look-up in its prepare
 cache and a read of whatever has arrived: some 40 µs of Python per statement, and a placeOrder is seven
-statements. Here a statement is handed to libpq and written at once without waiting (so the server starts
-on it while the client goes on), and the client reads only where it needs an answer (a read's rows, or
-the end): one wait per round trip. Holding statements back for the next wait, or writing only the first
-after each, did no better under the bench's wrk load on one worker, and writing each at once lets the
-server work while the client does. Parameters and rows go through psycopg's adapters
+statements. Here a statement is handed to libpq, which keeps it in its buffer; the buffer is written when
+the client needs an answer (a read's rows, or the end), so a round trip is one write and one wait. Writing
+each statement at once instead let the server start on it while the client went on, but cost a write per
+statement and woke the server's backend for each: with two workers on two cores, which leave the server
+no core of its own, two workers served about a quarter fewer orders that way, and one worker no more
+(tools/bench/postgres.py). Parameters and rows go through psycopg's adapters
 (`psycopg.adapt.Transformer`), so values arrive as psycopg's cursors return them, and a failed statement
 raises psycopg's error for its SQLSTATE.
 
@@ -171,7 +172,6 @@ class Pipeline:
             self._expect(_Prepared(name, self._queued))
         self._pgconn.send_query_prepared(name, dumped, self._tx.formats)
         self._synced = False
-        self._pgconn.flush()
         rows = Rows(self, self._queued)
         self._expect(rows)
         return rows
