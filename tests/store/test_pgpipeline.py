@@ -3,23 +3,24 @@ statements prepared once per connection, and failures raised where they are read
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 import psycopg
 import pytest
 from psycopg import pq
 
-from paperbroker.store.pgpipeline import Pipeline, _numbered, run_alone
+from paperbroker.store.pgpipeline import Pipeline, PipelinedConnection, _numbered, run_alone
 from paperbroker.store.postgres import PostgresStore
 
 
 @pytest.fixture
-def conn(pg_dsn: str) -> Iterator[psycopg.Connection[Any]]:
-    with psycopg.connect(pg_dsn, autocommit=True, prepare_threshold=None) as opened:
+def conn(pg_dsn: str) -> Iterator[PipelinedConnection]:
+    with PipelinedConnection.connect(pg_dsn, autocommit=True, prepare_threshold=None) as opened:
         yield opened
 
 
@@ -30,7 +31,7 @@ def test_question_marks_are_numbered_in_order_and_a_repeated_name_is_one_paramet
         _numbered("SELECT ?, %(a)s")
 
 
-def test_values_come_back_as_psycopgs_cursors_return_them(conn: psycopg.Connection[Any]) -> None:
+def test_values_come_back_as_psycopgs_cursors_return_them(conn: PipelinedConnection) -> None:
     query = "SELECT ?::bigint, ?::text, ?::bytea, ?::float8, ?::numeric, ?::text"
     values = (2**40, "ü 'quoted' \\ text", b"\x00\xffbytes", 1.5, Decimal("1.25"), None)
     expected = conn.execute(query.replace("?", "%s"), values).fetchone()
@@ -40,14 +41,14 @@ def test_values_come_back_as_psycopgs_cursors_return_them(conn: psycopg.Connecti
     assert rows.fetchone() == expected == (*values[:4], Decimal("1.25"), None)
 
 
-def test_a_mapping_fills_named_parameters(conn: psycopg.Connection[Any]) -> None:
+def test_a_mapping_fills_named_parameters(conn: PipelinedConnection) -> None:
     pipeline = Pipeline(conn)
     rows = pipeline.execute("SELECT %(x)s::int + %(y)s::int, %(x)s::int", {"y": 2, "x": 40})
     pipeline.sync()
     assert rows.fetchall() == [(42, 40)]
 
 
-def test_reads_wait_in_one_round_trip_for_everything_sent_before(conn: psycopg.Connection[Any]) -> None:
+def test_reads_wait_in_one_round_trip_for_everything_sent_before(conn: PipelinedConnection) -> None:
     """Statements queue without waiting; the first read asks for every answer sent so far, so a later read
     of an earlier-sent statement needs no request of its own."""
     pipeline = Pipeline(conn)
@@ -59,7 +60,7 @@ def test_reads_wait_in_one_round_trip_for_everything_sent_before(conn: psycopg.C
     pipeline.sync()
 
 
-def test_each_statement_is_prepared_once_per_connection(conn: psycopg.Connection[Any]) -> None:
+def test_each_statement_is_prepared_once_per_connection(conn: PipelinedConnection) -> None:
     def prepared() -> int:
         row = conn.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'pb\\_%'").fetchone()
         return 0 if row is None else int(row[0])
@@ -70,8 +71,19 @@ def test_each_statement_is_prepared_once_per_connection(conn: psycopg.Connection
     assert prepared() == before + 1
 
 
+def test_what_a_connection_keeps_for_its_pipelines_goes_with_it(pg_dsn: str) -> None:
+    """The prepared statements and adapters live on the connection, so one the pool drops is freed."""
+    opened = PipelinedConnection.connect(pg_dsn, autocommit=True, prepare_threshold=None)
+    run_alone(opened, "SELECT ?::int + 0 AS kept_on_the_connection", (1,))
+    gone = weakref.ref(opened)
+    opened.close()
+    del opened
+    gc.collect()
+    assert gone() is None
+
+
 def test_a_failure_is_raised_where_it_is_read_and_the_rest_is_skipped(
-    conn: psycopg.Connection[Any],
+    conn: PipelinedConnection,
 ) -> None:
     conn.execute("CREATE TEMPORARY TABLE marks (n int PRIMARY KEY)")
     pipeline = Pipeline(conn)
@@ -91,7 +103,7 @@ def test_a_failure_is_raised_where_it_is_read_and_the_rest_is_skipped(
 
 
 def test_a_statement_refused_before_its_first_run_is_prepared_again_next_time(
-    conn: psycopg.Connection[Any],
+    conn: PipelinedConnection,
 ) -> None:
     """Its preparation was skipped after an earlier failure: the next pipeline must not take it for
     prepared."""
@@ -131,7 +143,7 @@ def test_a_store_whose_connection_was_cut_fails_one_transaction_and_then_works(
         store.close()
 
 
-def _cpu_seconds_of_a_wait(conn: psycopg.Connection[Any], spin_us: int, sleep: float) -> float:
+def _cpu_seconds_of_a_wait(conn: PipelinedConnection, spin_us: int, sleep: float) -> float:
     pipeline = Pipeline(conn, spin_us)
     started = time.process_time()
     rows = pipeline.execute("SELECT 7 FROM pg_sleep(?)", (sleep,))
@@ -140,7 +152,7 @@ def _cpu_seconds_of_a_wait(conn: psycopg.Connection[Any], spin_us: int, sleep: f
     return time.process_time() - started
 
 
-def test_a_wait_spins_for_at_most_its_spin_and_then_blocks(conn: psycopg.Connection[Any]) -> None:
+def test_a_wait_spins_for_at_most_its_spin_and_then_blocks(conn: PipelinedConnection) -> None:
     """Spinning for 50 ms of a 300 ms wait costs about 50 ms of CPU, not 300; without a spin, next to
     none."""
     assert _cpu_seconds_of_a_wait(conn, 50_000, 0.3) < 0.15
@@ -148,7 +160,7 @@ def test_a_wait_spins_for_at_most_its_spin_and_then_blocks(conn: psycopg.Connect
     assert _cpu_seconds_of_a_wait(conn, 0, 0.3) < 0.05
 
 
-def test_only_the_main_thread_spins(conn: psycopg.Connection[Any]) -> None:
+def test_only_the_main_thread_spins(conn: PipelinedConnection) -> None:
     """A thread beside the loop would hold the GIL while it spins."""
     spent: list[float] = []
     thread = threading.Thread(target=lambda: spent.append(_cpu_seconds_of_a_wait(conn, 250_000, 0.3)))

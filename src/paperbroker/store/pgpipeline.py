@@ -31,7 +31,6 @@ import re
 import select
 import threading
 import time
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,9 +39,6 @@ from psycopg import errors, pq
 from psycopg.adapt import PyFormat, Transformer
 
 _PLACEHOLDER = re.compile(r"\?|%\((\w+)\)s")
-
-_prepared_on: weakref.WeakKeyDictionary[psycopg.Connection[Any], set[bytes]] = weakref.WeakKeyDictionary()
-"""The statements prepared on each connection; a connection the pool replaces starts with none."""
 
 _names: dict[tuple[str, tuple[int, ...]], bytes] = {}
 _names_lock = threading.Lock()
@@ -133,6 +129,34 @@ _Expected = Rows | _Prepared | _Sync
 _SUCCEEDED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 
 
+class _Kept:
+    """What a connection's pipelines share, one transaction after another."""
+
+    __slots__ = ("encoding", "poll", "prepared", "transformer")
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.prepared: set[bytes] = set()
+        """The statements prepared on the connection (a connection the pool replaces starts with none)."""
+        self.transformer = Transformer(conn)
+        """psycopg's adapters, which remember the dumper of each Python type they have dumped."""
+        self.poll = select.poll()
+        self.poll.register(conn.pgconn.socket, select.POLLIN)
+        self.encoding = conn.info.encoding
+
+
+class PipelinedConnection(psycopg.Connection[Any]):
+    """A psycopg connection for `Pipeline`s: it keeps the statements prepared on it, psycopg's adapters and
+    a poll on its socket from one pipeline to the next, so a transaction neither looks up a dumper for each
+    of its values again nor builds them anew. Use it as the pool's `connection_class`."""
+
+    _kept: _Kept | None = None
+
+    def kept(self) -> _Kept:
+        if self._kept is None:
+            self._kept = _Kept(self)
+        return self._kept
+
+
 class Pipeline:
     """Statements on one connection in pipeline mode, from the pipeline's creation to `sync` (or `abort`).
 
@@ -141,20 +165,20 @@ class Pipeline:
     of them is read and again at `sync`.
     """
 
-    def __init__(self, conn: psycopg.Connection[Any], spin_us: int = 0) -> None:
+    def __init__(self, conn: PipelinedConnection, spin_us: int = 0) -> None:
         self._conn = conn
         self._spin_ns = spin_us * 1000 if threading.current_thread() is threading.main_thread() else 0
         self._pgconn = conn.pgconn
-        self._encoding = conn.info.encoding
-        self._tx = Transformer(conn)
-        self._prepared = _prepared_on.setdefault(conn, set())
+        kept = conn.kept()
+        self._encoding = kept.encoding
+        self._tx = kept.transformer
+        self._prepared = kept.prepared
+        self._poll = kept.poll
         self._expected: collections.deque[_Expected] = collections.deque()
         self._queued = 0  # answers asked for so far, in order
         self._requested = 0  # of those, how many a flush request or a sync has asked the server to send
         self._failure: psycopg.Error | None = None
         self._synced = True  # nothing sent since the last sync
-        self._poll = select.poll()
-        self._poll.register(self._pgconn.socket, select.POLLIN)
         self._pgconn.enter_pipeline_mode()
 
     def execute(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Rows:
@@ -276,7 +300,7 @@ class Pipeline:
             entry._arrived(result)
 
 
-def run_alone(conn: psycopg.Connection[Any], query: str, params: Sequence[Any] = ()) -> None:
+def run_alone(conn: PipelinedConnection, query: str, params: Sequence[Any] = ()) -> None:
     """One statement in a pipeline of its own, on the connection's prepared statements."""
     pipeline = Pipeline(conn)
     try:

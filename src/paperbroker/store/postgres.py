@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import hashlib
 import re
 import threading
@@ -36,7 +37,7 @@ from psycopg_pool import ConnectionPool
 from paperbroker.engine.model import Order, Quote
 from paperbroker.store.base import DEFAULT_ACCOUNT, NewEvent
 from paperbroker.store.groupcommit import GroupCommit
-from paperbroker.store.pgpipeline import Pipeline, Rows, run_alone
+from paperbroker.store.pgpipeline import Pipeline, PipelinedConnection, Rows, run_alone
 from paperbroker.store.sql import (
     ADD_EVENT,
     ORDER_COLUMNS,
@@ -214,7 +215,7 @@ _FIRST_EXPIRY = (
 
 
 @contextmanager
-def _pipelined(conn: psycopg.Connection[Any], begin: str, spin_us: int) -> Iterator[Pipeline]:
+def _pipelined(conn: PipelinedConnection, begin: str, spin_us: int) -> Iterator[Pipeline]:
     """One transaction in pipeline mode (store.pgpipeline): statements go to the server without waiting for
     their results; the client waits only when a read needs its rows (a flush request) and at the end (a
     sync), so a transaction costs a round trip per read it waits for, plus one for its last writes and
@@ -243,6 +244,7 @@ _OPEN = (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INER
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _account_key(schema: str, account_id: str) -> int:
     """The account's lock: a signed 64-bit key (pg_advisory_lock(bigint), a space apart from the two-integer
     keys). Two accounts whose keys collide merely take turns."""
@@ -398,8 +400,9 @@ class PostgresStore:
         self._ids = OrderIds()
         self._group: GroupCommit | None = None
         self._group_lock = threading.Lock()
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+        self._pool: ConnectionPool[PipelinedConnection] = ConnectionPool(
             dsn,
+            connection_class=PipelinedConnection,
             min_size=1,
             max_size=max_connections,
             kwargs=self.connect_kwargs,
