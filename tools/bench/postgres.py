@@ -134,12 +134,15 @@ def prepare(base: str, keys: list[str]) -> None:
 
 
 @contextmanager
-def serve(case: Case, dsn: str, out: Path, stack: ExitStack) -> Iterator[Served]:
-    tag = f"{case.app}-{case.operation}".lower().replace("-", "_")
+def serve(case: Case, dsn: str, out: Path, stack: ExitStack, code: Path | None = None) -> Iterator[Served]:
+    """`code`: a checkout whose `src` the server runs instead of this one's (tools/bench/interleave.py)."""
+    tag = f"{case.app}-{case.operation}".lower().replace("-", "_") + (f"_{code.name}" if code else "")
     sqlite = str(out / f"{tag}.db")
     db = stack.enter_context(fresh_schema(dsn, f"pbbench_{tag}")) if case.postgres else sqlite
     keys = create_accounts(db, case.accounts) if case.accounts else [BENCH_KEY]
     env = {"PAPERBROKER_LOCAL_KEY": BENCH_KEY, "PAPERBROKER_RATE_LIMIT": "off", "PYTHONWARNINGS": "ignore"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code / "src")
     args = ["--db", db, "--no-market", "--workers", str(case.workers), "--log-level", "warning"]
     with running("serve", args, env=env, log=out / f"{tag}.log") as base:
         prepare(base, keys)
