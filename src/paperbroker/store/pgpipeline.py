@@ -252,7 +252,10 @@ class Pipeline:
 
     def load(self, result: pq.abc.PGresult) -> list[tuple[Any, ...]]:
         self._tx.set_pgresult(result)
-        return self._tx.load_rows(0, result.ntuples, tuple)
+        try:
+            return self._tx.load_rows(0, result.ntuples, tuple)
+        finally:
+            self._tx.set_pgresult(None)  # the connection keeps its adapters, not its last rows
 
     def _send(self) -> None:
         while self._pgconn.flush():  # 1: libpq's buffer is not all written yet
