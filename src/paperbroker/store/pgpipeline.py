@@ -7,8 +7,8 @@ statements. Here a statement is handed to libpq, which keeps it in its buffer; t
 the client needs an answer (a read's rows, or the end), so a round trip is one write and one wait. Writing
 each statement at once instead let the server start on it while the client went on, but cost a write per
 statement and woke the server's backend for each: with two workers on two cores, which leave the server
-no core of its own, two workers served about a quarter fewer orders that way, and one worker no more
-(tools/bench/postgres.py). Parameters and rows go through psycopg's adapters
+no core of its own, two workers served about a sixth fewer orders that way, and one worker no more
+(tools/bench/interleave.py). Parameters and rows go through psycopg's adapters
 (`psycopg.adapt.Transformer`), so values arrive as psycopg's cursors return them, and a failed statement
 raises psycopg's error for its SQLSTATE.
 
