@@ -4,20 +4,21 @@ processes, of the PostgreSQL server's and of wrk, and how much of the machine st
     python -m tools.bench.pgcpu [--workers 1 2] [--seconds 5]
 
 For each worker count, a `paperbroker serve` on a fresh schema with eight accounts (as in
-tools/bench/postgres.py), a warm-up, then one wrk run; CPU is read from /proc (user + system time of
-every process whose command line names paperbroker or a multiprocessing worker, and of every process
-named postgres, which includes the server's background writers), wrk's from its own rusage. When two
-workers leave little idle time, what they serve is bounded by the cores: `cores / CPU per order`, printed
-as the ceiling. Linux only; needs wrk and a PostgreSQL server, as the postgres part does.
+tools/bench/postgres.py), a warm-up, then one wrk run (tools/bench/wrk.py, which stops at any non-2xx
+answer). CPU is read from /proc: user + system time of every process whose command line names paperbroker
+or a multiprocessing worker, and of every process named postgres (the server's background writers too);
+wrk's from the rusage of reaped children. When two workers leave little idle time, what they serve is
+bounded by the cores: `cores / CPU per order`, printed as the ceiling. Linux only; needs wrk and a
+PostgreSQL server, as the postgres part does.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import resource
 import shutil
-import subprocess
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -66,25 +67,23 @@ def measure(workers: int, seconds: int, dsn: str, wrk: str, out: Path) -> dict[s
         processes = _processes()
         before = {pid: _cpu_seconds(pid) for pid in processes}
         total_before, idle_before = _machine()
-        command = [wrk, "-t1", f"-c{postgres.CONNECTIONS}", f"-d{seconds}s", "-s", str(postgres.LUA),
-                   f"{served.base}{postgres.PATH}", "--", *served.keys]  # fmt: skip
-        run = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        _, _, usage = os.wait4(run.pid, 0)
-        output = run.stdout.read() if run.stdout is not None else ""
+        wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is the only child reaped meanwhile
+        started = time.monotonic()
+        rps = postgres.load(wrk, served, seconds)["rps"]
+        elapsed = time.monotonic() - started
+        wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         total_after, idle_after = _machine()
         spent = {"service": 0.0, "postgres": 0.0}
         for pid, kind in processes.items():
             spent[kind] += _cpu_seconds(pid) - before[pid]
-    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    stats = json.loads(line.removeprefix("BENCH "))
-    orders = stats["requests"]
-    spent["wrk"] = usage.ru_utime + usage.ru_stime
+    spent["wrk"] = (wrk_after.ru_utime - wrk_before.ru_utime) + (wrk_after.ru_stime - wrk_before.ru_stime)
+    orders = rps * elapsed  # the orders of the window the CPU was read over
     per_order = {kind: cpu / orders * 1e6 for kind, cpu in spent.items()}
     idle = (idle_after - idle_before) / (total_after - total_before)
     cores = os.cpu_count() or 1
     return {
         "workers": workers,
-        "rps": orders / (stats["duration_us"] / 1e6),
+        "rps": rps,
         **{f"{kind}_us": value for kind, value in per_order.items()},
         "idle": idle,
         "ceiling_rps": cores / (sum(per_order.values()) / 1e6),
