@@ -15,7 +15,7 @@ import pytest
 
 from paperbroker.broker import Broker
 from paperbroker.engine.model import NewOrder, OrderType, Side
-from paperbroker.events.feed import EventFeed, Subscription
+from paperbroker.events.feed import EventFeed, LiveEvent, Subscription, live
 from paperbroker.store.postgres import PostgresStore
 from paperbroker.store.sqlite import SQLiteStore
 from tests.store.pg import fresh_schema, postgres_dsn
@@ -25,10 +25,10 @@ LONG_POLL = 30.0
 
 
 async def _next_kind(subscription: Subscription) -> tuple[str, float]:
-    """The next event's kind and the seconds it took to arrive."""
+    """The first arriving event's kind and the seconds it took to arrive."""
     started = time.perf_counter()
-    _, kind, _ = await asyncio.wait_for(subscription.queue.get(), 5.0)
-    return kind, time.perf_counter() - started
+    events = await asyncio.wait_for(subscription.arrivals(), 5.0)
+    return events[0].kind, time.perf_counter() - started
 
 
 def _quote(broker: Broker) -> None:
@@ -97,9 +97,12 @@ def test_a_subscriber_of_one_account_gets_its_events_and_the_quotes_never_anothe
         await asyncio.to_thread(_quote, paper)
         try:
             got: list[list[tuple[int, str, str]]] = [[], []]
-            for queue, seen in ((mine.queue, got[0]), (theirs.queue, got[1])):
-                while not seen or seen[-1][1] != "quote" or len([r for r in seen if r[1] == "quote"]) < 2:
-                    seen.append(await asyncio.wait_for(queue.get(), 5.0))
+            for subscription, seen in ((mine, got[0]), (theirs, got[1])):
+                while [kind for _, kind, _ in seen].count("quote") < 2:
+                    arrived = await asyncio.wait_for(subscription.arrivals(), 5.0)
+                    seen.extend((event.event_id, event.kind, event.data) for event in arrived)
+                second_quote = [i for i, (_, kind, _) in enumerate(seen) if kind == "quote"][1]
+                del seen[second_quote + 1 :]  # what the second quote moved (pl, account) is left out
             return got[0], got[1]
         finally:
             await feed.stop()
@@ -162,7 +165,8 @@ def test_an_accounts_event_that_commits_after_a_higher_id_of_another_account_sti
                 await asyncio.to_thread(bob_writes)
                 await asyncio.sleep(0.2)  # the feed polls meanwhile, and sees nothing of alice's yet
                 release.set()
-                return [await asyncio.wait_for(alice.queue.get(), 5.0)]
+                arrived = await asyncio.wait_for(alice.arrivals(), 5.0)
+                return [(event.event_id, event.kind, event.data) for event in arrived]
             finally:
                 release.set()
                 await asyncio.to_thread(slow.join, 10)
@@ -173,3 +177,46 @@ def test_an_accounts_event_that_commits_after_a_higher_id_of_another_account_sti
         finally:
             store.close()
     assert [data for _, _, data in got] == ['{"by": "alice"}']
+
+
+def test_a_fill_is_rendered_once_for_every_stream_of_the_account(tmp_path: Path) -> None:
+    async def scenario() -> tuple[list[LiveEvent], list[LiveEvent]]:
+        paper = Broker(SQLiteStore(tmp_path / "b.db"))
+        feed = EventFeed(paper.store, retention=1000, heartbeat=1.0, poll_interval=LONG_POLL)
+        one, other = await feed.subscribe(), await feed.subscribe()
+        await asyncio.sleep(0.05)
+        await asyncio.to_thread(_quote, paper)
+        try:
+            return await asyncio.wait_for(one.arrivals(), 5.0), await asyncio.wait_for(other.arrivals(), 5.0)
+        finally:
+            await feed.stop()
+
+    one, other = asyncio.run(scenario())
+    assert [event.kind for event in one] == ["quote"] and one[0].symbol == "AAPL"
+    assert one[0].frame.startswith(f"id: {one[0].event_id}\nevent: quote\ndata: {{".encode())
+    assert one[0].frame is other[0].frame, "one frame, shared by both streams"
+
+
+def test_a_stream_that_got_nothing_for_a_heartbeat_is_told_to_send_a_keep_alive(tmp_path: Path) -> None:
+    async def scenario() -> tuple[list[LiveEvent], float]:
+        feed = EventFeed(SQLiteStore(tmp_path / "b.db"), retention=100, heartbeat=0.3, poll_interval=0.05)
+        subscription = await feed.subscribe()
+        started = time.perf_counter()
+        try:
+            return await asyncio.wait_for(subscription.arrivals(), 5.0), time.perf_counter() - started
+        finally:
+            await feed.stop()
+
+    arrived, waited = asyncio.run(scenario())
+    assert arrived == [] and 0.25 <= waited < 2.0
+
+
+def test_a_lagging_subscription_hands_over_what_it_held_then_nothing() -> None:
+    async def scenario() -> tuple[list[int], list[LiveEvent], bool]:
+        subscription = Subscription(2)
+        delivered = [subscription.deliver([live((n, "order", "{}"))], time.monotonic()) for n in (1, 2, 3)]
+        held = [event.event_id for event in await subscription.arrivals()]
+        return held, await asyncio.wait_for(subscription.arrivals(), 1.0), delivered == [True, True, False]
+
+    held, after, refused_the_third = asyncio.run(scenario())
+    assert held == [1, 2] and after == [] and refused_the_third

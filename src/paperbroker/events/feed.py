@@ -5,9 +5,10 @@ Any worker (or machine) may write an event; every worker reads them from the sto
 through one reaches the streams of all. A change committed in this process wakes the feed at once
 (events/record.py tells it), so its own fills reach its streams without waiting out the poll interval,
 which then bounds only the delay of other processes' changes. Polling runs only while the worker has
-subscribers, so a worker nobody listens to pays nothing per request. Each subscriber has a bounded queue:
-one that falls behind is dropped (its stream ends) instead of growing the server's memory, and resumes
-from its Last-Event-ID.
+subscribers, so a worker nobody listens to pays nothing per request. Each subscriber holds a bounded number
+of events: one that falls behind is dropped (its stream ends) instead of growing the server's memory, and
+resumes from its Last-Event-ID. The feed also tells a stream that got nothing for a heartbeat to send a
+keep-alive, so no stream keeps a timer of its own.
 
 Each subscription is of one account and gets that account's events and the market's (quotes), never
 another account's. The feed keeps one position per account with subscribers and reads each account's events
@@ -22,6 +23,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import NamedTuple
+
+import orjson
 
 from paperbroker.events.record import EVENT_KINDS, listen
 from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Store, StoredEvent
@@ -29,15 +33,86 @@ from paperbroker.store.base import DEFAULT_ACCOUNT, MARKET, Store, StoredEvent
 log = logging.getLogger(__name__)
 
 
+class LiveEvent(NamedTuple):
+    """A stored event as the feed hands it to its streams: its frame is rendered, and a quote's symbol read,
+    once per event, not once per stream."""
+
+    event_id: int
+    kind: str
+    data: str
+    symbol: str | None
+    """A quote's symbol (streams filter quotes by it); None for every other kind."""
+    frame: bytes
+
+
+def frame(event_id: int, kind: str, data: str) -> bytes:
+    """The event as Server-Sent Events lines."""
+    return f"id: {event_id}\nevent: {kind}\ndata: {data}\n\n".encode()
+
+
+def live(row: StoredEvent) -> LiveEvent:
+    event_id, kind, data = row
+    symbol = orjson.loads(data)["symbol"] if kind == "quote" else None
+    return LiveEvent(event_id, kind, data, symbol, frame(event_id, kind, data))
+
+
 class Subscription:
-    """One stream's view of the feed: the events of its account and of the market it has not sent yet, in
-    id order."""
+    """One stream's view of the feed: the events of its account and of the market it has not taken yet, in
+    id order, at most `size` of them.
+
+    A stream waits on one future, not on a queue under a timer: the feed both delivers events and tells an
+    idle stream when to send a keep-alive, so a fill that reaches hundreds of streams wakes each of them once
+    and arms no timer per stream.
+    """
 
     def __init__(self, size: int, account_id: str = DEFAULT_ACCOUNT) -> None:
         self.account_id = account_id
-        self.queue: asyncio.Queue[StoredEvent] = asyncio.Queue(maxsize=size)
         self.lagging = False
-        """Set when the queue overflowed: the feed stopped filling it; the stream sends the rest and ends."""
+        """Set when more than `size` events waited: the feed stopped delivering; the stream sends the rest
+        and ends."""
+        self.last_delivery = time.monotonic()
+        self._size = size
+        self._pending: list[LiveEvent] = []
+        self._idle = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Events delivered and not yet taken."""
+        return len(self._pending)
+
+    def deliver(self, events: list[LiveEvent], now: float) -> bool:
+        """Hand events over; False (and lagging) if they would not fit."""
+        if len(self._pending) + len(events) > self._size:
+            self.lagging = True
+        else:
+            self._pending.extend(events)
+            self.last_delivery = now
+        self._wake()
+        return not self.lagging
+
+    def idle(self, now: float) -> None:
+        """Nothing arrived for a heartbeat: the next `arrivals` is empty, so the stream sends a keep-alive."""
+        self._idle = True
+        self.last_delivery = now
+        self._wake()
+
+    async def arrivals(self) -> list[LiveEvent]:
+        """The events delivered since the last call, waiting until there are some; empty once the stream
+        has been idle for a heartbeat, or has lagged and taken everything delivered before."""
+        if not (self._pending or self._idle or self.lagging):
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        events, self._pending, self._idle = self._pending, [], False
+        return events
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
 
 class EventFeed:
@@ -145,6 +220,7 @@ class EventFeed:
             try:
                 if self._subscribers:
                     await self._poll()
+                    self._keep_alive()
                 else:
                     self._last.clear()  # the next subscriber starts from the outbox's end
                 if time.monotonic() >= next_prune:
@@ -164,19 +240,24 @@ class EventFeed:
         for account_id in listening:
             while account_id in self._last:
                 rows = await asyncio.to_thread(self.read_after, self._last[account_id], account_id)
-                for row in rows:
-                    self._fan_out(account_id, row)
+                if rows:
+                    self._fan_out(account_id, rows)
                 if rows and account_id in self._last:
                     self._last[account_id] = rows[-1][0]
                 if len(rows) < self.batch:
                     break
 
-    def _fan_out(self, account_id: str, row: StoredEvent) -> None:
+    def _fan_out(self, account_id: str, rows: list[StoredEvent]) -> None:
+        events = [live(row) for row in rows]
+        now = time.monotonic()
         for subscription in list(self._subscribers):
-            if subscription.account_id != account_id:
-                continue
-            try:
-                subscription.queue.put_nowait(row)
-            except asyncio.QueueFull:
-                subscription.lagging = True
+            if subscription.account_id == account_id and not subscription.deliver(events, now):
                 self._subscribers.discard(subscription)
+
+    def _keep_alive(self) -> None:
+        """Tell each stream that nothing reached for a heartbeat to send a keep-alive."""
+        now = time.monotonic()
+        quiet_since = now - self.heartbeat
+        for subscription in self._subscribers:
+            if subscription.last_delivery <= quiet_since:
+                subscription.idle(now)

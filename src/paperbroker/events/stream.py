@@ -4,8 +4,9 @@ A client names the last event it has (the `Last-Event-ID` header EventSource sen
 `?lastEventId=`) and gets exactly the events after it: first those already stored, then live ones, each
 sent once (ids only increase). A client whose events were pruned, or one naming an id this store never
 wrote, gets one `resync` event (refetch everything, then read on) instead. Comments keep idle streams open.
-Live events already queued go out together in one write: a fill's five events cost one send per stream,
-which is what lets one worker serve hundreds of streams within a poll interval. A stream is of one account:
+Live events waiting go out together in one write: a fill's five events cost one send per stream, which
+is what lets one worker serve hundreds of streams within a poll interval. Frames come rendered from the
+feed, once per event for every stream. A stream is of one account:
 it carries that account's events and the market's quotes, never another account's.
 """
 
@@ -14,18 +15,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Collection
 
-import orjson
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from paperbroker.events.feed import EventFeed
+from paperbroker.events.feed import EventFeed, LiveEvent, frame, live
 from paperbroker.store.base import DEFAULT_ACCOUNT, StoredEvent
 
 KEEP_ALIVE = b": keep-alive\n\n"
-
-
-def frame(event_id: int, kind: str, data: str) -> bytes:
-    return f"id: {event_id}\nevent: {kind}\ndata: {data}\n\n".encode()
 
 
 def resumable(last_id: int, bounds: tuple[int, int] | None) -> bool:
@@ -67,8 +63,8 @@ class EventStream(StreamingResponse):
         self.body_iterator = self._events(_header(scope, b"last-event-id") or self._last_event_id)
         await super().__call__(scope, receive, send)
 
-    def _wanted(self, kind: str, data: str) -> bool:
-        return kind != "quote" or (bool(self._symbols) and orjson.loads(data)["symbol"] in self._symbols)
+    def _wanted(self, event: LiveEvent) -> bool:
+        return event.symbol is None or event.symbol in self._symbols
 
     async def _events(self, last_event_id: str | None) -> AsyncIterator[bytes]:
         feed = self._feed
@@ -90,26 +86,25 @@ class EventStream(StreamingResponse):
                 if resumable(last, bounds):
                     sent = last
                     async for row in self._stored_after(last):
-                        sent = row[0]
-                        if self._wanted(row[1], row[2]):
-                            yield frame(*row)
+                        event = live(row)
+                        sent = event.event_id
+                        if self._wanted(event):
+                            yield event.frame
                 else:
                     yield frame(newest, "resync", '{"reason":"the events after Last-Event-ID are gone"}')
-            queue = subscription.queue
-            while not (subscription.lagging and queue.empty()):
-                try:
-                    async with asyncio.timeout(feed.heartbeat):
-                        rows = [await queue.get()]
-                except TimeoutError:
-                    yield KEEP_ALIVE
+            while True:
+                events = await subscription.arrivals()
+                if not events:
+                    if subscription.lagging:  # what it held is sent: the client resumes from the last id
+                        break
+                    yield KEEP_ALIVE  # idle for a heartbeat
                     continue
-                rows.extend(queue.get_nowait() for _ in range(queue.qsize()))
                 frames = []
-                for event_id, kind, data in rows:
-                    if event_id > sent:
-                        sent = event_id
-                        if self._wanted(kind, data):
-                            frames.append(frame(event_id, kind, data))
+                for event in events:
+                    if event.event_id > sent:
+                        sent = event.event_id
+                        if self._wanted(event):
+                            frames.append(event.frame)
                 if frames:
                     yield b"".join(frames)
         finally:
