@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from connexion.spec import Specification
 from starlette.testclient import TestClient
 
 from paperbroker import fastpath
@@ -15,6 +16,23 @@ def test_swagger_ui_and_the_spec_are_still_served(client: TestClient) -> None:
     assert client.get("/openapi.json").json()["info"]["title"]
     assert "swagger" in client.get("/ui/").text.lower()
     assert client.get("/nowhere").status_code == 404
+
+
+def test_the_spec_is_rebased_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebased = []
+    with_base_path = Specification.with_base_path
+
+    def counted(self: Specification, base_path: str) -> Specification:
+        rebased.append(base_path)
+        return with_base_path(self, base_path)
+
+    monkeypatch.setattr(Specification, "with_base_path", counted)
+    first = client.get("/openapi.json")
+    made = len(rebased)
+    second, as_yaml = client.get("/openapi.json"), client.get("/openapi.yaml")
+    assert first.status_code == second.status_code == as_yaml.status_code == 200
+    assert first.json() == second.json() and first.json()["paths"]
+    assert len(rebased) == made <= 1, "the spec served before is served again as it was"
 
 
 def test_operations_skip_the_swagger_ui_router(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,9 @@
 """Connexion's default middleware stack, with what it redoes per request done once.
 
 - The Swagger UI middleware lets requests for API operations through without routing them against its UI
-  routes; the UI and openapi.json are served as before.
+  routes; the UI is served as before, and openapi.json from the spec as rebased once per base path
+  (Connexion copies and validates the whole spec on every request for it, a quarter of a second during
+  which the worker serves nobody else).
 - Routing finds an operation whose path has no parameters by one look-up; others go through the router.
 - The security check of a bearer key alone is made from the scope, without a request object.
 - Request and response validation build their validators and media-type tables once per operation (and
@@ -26,11 +28,27 @@ from connexion.middleware.response_validation import (
 )
 from connexion.middleware.routing import RoutingMiddleware, RoutingOperation, _scope
 from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators.parameter import ParameterValidator
 from starlette.routing import Match, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
+
+
+class _RebasedOnceSwaggerUIAPI(SwaggerUIAPI):  # type: ignore[misc]
+    """The spec as served for each base path, made once: the spec does not change while the app runs."""
+
+    _CACHE_LIMIT = 16  # base paths come from the server's root path and mounts, not from clients
+
+    def _spec_for_prefix(self, request: t.Any) -> dict[str, t.Any]:
+        rebased: dict[str, dict[str, t.Any]] = self.__dict__.setdefault("_rebased", {})
+        base_path = self._base_path_for_prefix(request)
+        spec = rebased.get(base_path)
+        if spec is None:
+            spec = self.specification.with_base_path(base_path).spec
+            if len(rebased) < self._CACHE_LIMIT:
+                rebased[base_path] = spec
+        return spec
 
 
 class LeanSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
@@ -40,8 +58,18 @@ class LeanSwaggerUIMiddleware(SwaggerUIMiddleware):  # type: ignore[misc]
         super().__init__(app)
         self._operation_prefixes: tuple[str, ...] = ()
 
-    def add_api(self, specification: t.Any, base_path: str | None = None, **kwargs: t.Any) -> None:
-        super().add_api(specification, base_path=base_path, **kwargs)
+    def add_api(
+        self,
+        specification: t.Any,
+        base_path: str | None = None,
+        arguments: dict[str, t.Any] | None = None,
+        **kwargs: t.Any,
+    ) -> None:
+        # SwaggerUIMiddleware.add_api, with the API class that rebases the spec once
+        api = _RebasedOnceSwaggerUIAPI(
+            specification, base_path=base_path, arguments=arguments, default=self.default_fn, **kwargs
+        )
+        self.router.mount(api.base_path, app=api.router)
         base = (base_path if base_path is not None else specification.base_path or "").rstrip("/")
         ui_names = {"ui", "openapi.json", "openapi.yaml", "swagger.json", "swagger.yaml"}
         first_segments = {path.strip("/").split("/")[0] for path in specification.get("paths", {})}
