@@ -29,9 +29,11 @@ def test_the_spec_is_rebased_once(client: TestClient, monkeypatch: pytest.Monkey
     monkeypatch.setattr(Specification, "with_base_path", counted)
     first = client.get("/openapi.json")
     made = len(rebased)
-    second, as_yaml = client.get("/openapi.json"), client.get("/openapi.yaml")
-    assert first.status_code == second.status_code == as_yaml.status_code == 200
-    assert first.json() == second.json() and first.json()["paths"]
+    second, yaml_first, yaml_second = (client.get(path) for path in ("/openapi.json", *["/openapi.yaml"] * 2))
+    assert {r.status_code for r in (first, second, yaml_first, yaml_second)} == {200}
+    assert first.json()["paths"] and first.content == second.content
+    assert first.headers["content-type"] == second.headers["content-type"] == "application/json"
+    assert yaml_first.content == yaml_second.content and "\nopenapi: 3." in yaml_first.text
     assert len(rebased) == made <= 1, "the spec served before is served again as it was"
 
 

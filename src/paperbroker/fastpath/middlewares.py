@@ -1,9 +1,9 @@
 """Connexion's default middleware stack, with what it redoes per request done once.
 
 - The Swagger UI middleware lets requests for API operations through without routing them against its UI
-  routes; the UI is served as before, and openapi.json from the spec as rebased once per base path
-  (Connexion copies and validates the whole spec on every request for it, a quarter of a second during
-  which the worker serves nobody else).
+  routes; the UI is served as before, and openapi.json (and .yaml) as written once per base path
+  (Connexion copies, validates and writes the whole spec on every request for it, a quarter of a second
+  during which the worker serves nobody else).
 - Routing finds an operation whose path has no parameters by one look-up; others go through the router.
 - The security check of a bearer key alone is made from the scope, without a request object.
 - Request and response validation build their validators and media-type tables once per operation (and
@@ -31,14 +31,35 @@ from connexion.middleware.security import SecurityAPI, SecurityMiddleware, Secur
 from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators.parameter import ParameterValidator
+from starlette.responses import Response
 from starlette.routing import Match, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 
 class _RebasedOnceSwaggerUIAPI(SwaggerUIAPI):  # type: ignore[misc]
-    """The spec as served for each base path, made once: the spec does not change while the app runs."""
+    """The spec as served for each base path, rebased and written once: it does not change while the app
+    runs."""
 
     _CACHE_LIMIT = 16  # base paths come from the server's root path and mounts, not from clients
+
+    async def _get_openapi_json(self, request: t.Any) -> Response:
+        return await self._written_once(request, super()._get_openapi_json)
+
+    async def _get_openapi_yaml(self, request: t.Any) -> Response:
+        return await self._written_once(request, super()._get_openapi_yaml)
+
+    async def _written_once(
+        self, request: t.Any, write: t.Callable[[t.Any], t.Awaitable[Response]]
+    ) -> Response:
+        written: dict[tuple[str, str], tuple[bytes, str | None]] = self.__dict__.setdefault("_written", {})
+        key = (write.__name__, self._base_path_for_prefix(request))
+        if key in written:
+            body, media_type = written[key]
+            return Response(body, media_type=media_type)
+        response = await write(request)
+        if response.status_code == 200 and len(written) < 2 * self._CACHE_LIMIT:
+            written[key] = (bytes(response.body), response.media_type)
+        return response
 
     def _spec_for_prefix(self, request: t.Any) -> dict[str, t.Any]:
         rebased: dict[str, dict[str, t.Any]] = self.__dict__.setdefault("_rebased", {})
